@@ -1,0 +1,1 @@
+"""One module per log source, each with a pure ``parse(record, ctx)``; see :mod:`.registry`."""
