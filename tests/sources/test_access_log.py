@@ -1,0 +1,188 @@
+"""access_log (Jetty NCSA): real lines, time offsets, junk requests, sniffing, robustness."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zimgraph.events import EVENT_KINDS, PARSER_COLUMNS
+from zimgraph.sources import access_log, clamd, freshclam, nginx_access, nginx_error, spamtrain
+from zimgraph.sources.base import BLANK, Ignored, ParseContext, ParseError
+
+SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "formats" / "samples"
+
+JETTY_OLD = ('10.72.186.147 -  -  [06/May/2009:00:00:05 +0000] "GET /zimbra/img/logo/blank.ico HTTP/1.1" '
+             '200 894 "-" "Mozilla/5.0 (Macintosh; U; Intel Mac OS X; en-US; rv:1.8.1.20) Gecko/20081217 '
+             'Firefox/2.0.0.20"')
+JETTY_NEW = ('[attacker_ip] - - [30/Jun/2022:05:33:18 +0000] "POST [snipped]/service/extension/backup/'
+             'mboximport?account-name=admin&ow=1&no-switch=true HTTP/1.0" 401 299 "[snipped]" '
+             '"Mozilla/5.0 (X11; Linux x86_64; rv:101.0) Gecko/20100101 Firefox/101.0" 7')
+FOREIGN = {
+    "nginx_access": ('203.0.113.7:51234 - - [12/Nov/2026:10:15:02 +0100]  "POST https://mail.example.com/'
+                     'service/soap/AuthRequest HTTP/1.1" 200 1234 "https://mail.example.com/" "Mozilla/5.0" '
+                     '"10.0.0.5:8443" "10.0.0.4:443"'),
+    "nginx_access_2013": ('203.0.113.7 - - [12/Nov/2013:10:15:02 +0100]  "GET /zimbra/ HTTP/1.1" 200 512 '
+                          '"-" "Mozilla/5.0" "-"'),
+    "nginx_error": ('2026/11/12 10:15:02 [info] 4321#0: *77 client login failed: "x" while in http auth '
+                    'state, client: 203.0.113.7, server: 0.0.0.0:993, login: "alice"'),
+    "clamd": "Wed Jun  3 13:30:06 2020 -> SelfCheck: Database status OK.",
+    "freshclam": "ClamAV update process started at Sun Feb 18 17:00:00 2024",
+    "spamtrain": "20261112230001 Starting spam/ham extraction from system accounts.",
+    "syslog": "Mar 15 09:16:40 mail postfix/smtpd[9392]: connect from x[1.2.3.4]",
+    "mailbox": "2017-10-25 00:28:22,509 INFO  [qtp1-2] [ip=1.2.3.4;] soap - AuthRequest",
+}
+
+
+def parse_one(line: str, ctx: ParseContext | None = None) -> dict:
+    out = access_log.parse(line, ctx or ParseContext.for_tests())
+    assert isinstance(out, list) and len(out) == 1, out
+    return out[0]
+
+
+def sample_lines(name: str) -> list[str]:
+    path = SAMPLES / name
+    if not path.exists():
+        pytest.skip(f"sample file {path} not found (the shared/formats/samples folder is absent)")
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_sample_file_lines_all_parse():
+    lines = sample_lines("access_log")
+    assert lines == [JETTY_OLD, JETTY_NEW]
+    for line in lines:
+        assert access_log.sniff(line)
+        assert parse_one(line)["event"] == "http"
+
+
+def test_new_jetty_line_with_latency():
+    ev = parse_one(JETTY_NEW)
+    assert ev == {
+        "ts": 1656567198000,             # 2022-06-30T05:33:18Z
+        "event": "http",
+        "protocol": "http",
+        "client_ip": "[attacker_ip]",    # anonymised placeholder kept as written
+        "forwarded_for": None,
+        "account": None,
+        "method": "POST",
+        "url": "[snipped]/service/extension/backup/mboximport?account-name=admin&ow=1&no-switch=true",
+        "status": "401",
+        "size": 299,
+        "user_agent": "Mozilla/5.0 (X11; Linux x86_64; rv:101.0) Gecko/20100101 Firefox/101.0",
+        "detail": "proto=HTTP/1.0; referer=[snipped]; latency_ms=7",
+    }
+
+
+def test_old_jetty_line_double_spaces_no_latency():
+    ev = parse_one(JETTY_OLD)
+    assert ev["ts"] == 1241568005000     # 2009-05-06T00:00:05Z
+    assert ev["client_ip"] == "10.72.186.147"
+    assert ev["account"] is None
+    assert (ev["method"], ev["url"], ev["status"], ev["size"]) == (
+        "GET", "/zimbra/img/logo/blank.ico", "200", 894)
+    assert ev["user_agent"].endswith("Firefox/2.0.0.20")
+    assert ev["detail"] == "proto=HTTP/1.1"     # referer "-" left out, no latency
+
+
+def test_offset_plus_0100_converted_to_utc():
+    line = '192.0.2.9 - - [12/Nov/2026:10:15:02 +0100] "GET / HTTP/1.1" 200 10 "-" "ua" 3'
+    assert parse_one(line)["ts"] == int(dt.datetime(2026, 11, 12, 9, 15, 2, tzinfo=dt.timezone.utc)
+                                        .timestamp() * 1000)
+    line = '192.0.2.9 - - [12/Nov/2026:10:15:02 -0530] "GET / HTTP/1.1" 200 10 "-" "ua" 3'
+    assert parse_one(line)["ts"] == int(dt.datetime(2026, 11, 12, 15, 45, 2, tzinfo=dt.timezone.utc)
+                                        .timestamp() * 1000)
+
+
+def test_user_forwarded_for_chain_and_ipv6():
+    line = ('198.51.100.1, 2001:DB8::5 - Alice@Example.COM [12/Nov/2026:10:15:02 +0000] '
+            '"GET /home/alice/?fmt=tgz HTTP/1.1" 200 - "-" "-" 12')
+    ev = parse_one(line)
+    assert ev["client_ip"] == "2001:db8::5"             # the last element: what the proxy saw
+    assert ev["forwarded_for"] == "198.51.100.1, 2001:DB8::5"
+    assert ev["account"] == "alice@example.com"
+    assert ev["size"] is None and ev["user_agent"] is None
+    assert ev["detail"] == "proto=HTTP/1.1; latency_ms=12"
+
+
+@pytest.mark.parametrize("request_text", [
+    "\\x16\\x03\\x01\\x02\\x00\\x01\\x00",   # TLS hello sent to a plain port
+    "-",
+    "SSH-2.0-Go",
+    "GET /a b c HTTP/1.1",
+    "",
+])
+def test_junk_request_kept_raw_without_method(request_text):
+    line = f'203.0.113.66 - - [12/Nov/2026:10:15:02 +0000] "{request_text}" 400 - "-" "-"'
+    ev = parse_one(line)
+    assert ev["method"] is None
+    assert ev["url"] == (request_text or None)
+    assert ev["status"] == "400"
+
+
+def test_attacker_user_agent_with_quotes_and_html_kept_verbatim():
+    ua = 'Mozilla/5.0 "><img src=x onerror=alert(1)> "quoted"'
+    line = f'203.0.113.66 - - [12/Nov/2026:10:15:02 +0000] "GET /zimbra/ HTTP/1.1" 200 5 "-" "{ua}" 4'
+    ev = parse_one(line)
+    assert ev["user_agent"] == ua
+    assert ev["detail"] == "proto=HTTP/1.1; latency_ms=4"
+
+
+def test_http_09_request_and_no_extended_fields():
+    ev = parse_one('203.0.113.66 - - [12/Nov/2026:10:15:02 +0000] "GET /" 200 5')
+    assert (ev["method"], ev["url"], ev["detail"], ev["user_agent"]) == ("GET", "/", None, None)
+
+
+def test_blank_and_garbage():
+    ctx = ParseContext.for_tests()
+    assert access_log.parse("", ctx) is BLANK
+    assert access_log.parse("   \t", ctx) is BLANK
+    with pytest.raises(ParseError):
+        access_log.parse("hello world", ctx)
+    with pytest.raises(ParseError):      # unknown month
+        access_log.parse('1.2.3.4 - - [12/Foo/2026:10:15:02 +0000] "GET / HTTP/1.1" 200 5', ctx)
+    with pytest.raises(ParseError):      # impossible date
+        access_log.parse('1.2.3.4 - - [31/Feb/2026:10:15:02 +0000] "GET / HTTP/1.1" 200 5', ctx)
+
+
+def test_sniff_own_lines_and_not_the_others():
+    assert access_log.sniff(JETTY_OLD) and access_log.sniff(JETTY_NEW)
+    for name, line in FOREIGN.items():
+        assert not access_log.sniff(line), name
+    for other in (nginx_access, nginx_error, clamd, freshclam, spamtrain):
+        assert not other.sniff(JETTY_OLD), other.NAME
+        assert not other.sniff(JETTY_NEW), other.NAME
+
+
+def test_module_contract():
+    assert access_log.NAME == "access_log"
+    assert access_log.FILENAMES == ("access_log",)
+    assert access_log.FRAMING == "line"
+
+
+def _mutations(lines: list[str]):
+    return st.builds(lambda line, i, j, s: line[:i] + s + line[j:],
+                     st.sampled_from(lines), st.integers(0, 250), st.integers(0, 250), st.text(max_size=12))
+
+
+def check_result(out) -> None:
+    assert isinstance(out, (list, Ignored))
+    if isinstance(out, list):
+        for ev in out:
+            assert set(ev) <= PARSER_COLUMNS
+            assert ev["event"] in EVENT_KINDS
+            assert isinstance(ev["ts"], int)
+            assert ev.get("size") is None or isinstance(ev["size"], int)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.text(), _mutations([JETTY_OLD, JETTY_NEW])))
+def test_arbitrary_text_raises_only_parse_error(text):
+    try:
+        out = access_log.parse(text, ParseContext.for_tests())
+    except ParseError:
+        return
+    check_result(out)
+    access_log.sniff(text)

@@ -1,0 +1,141 @@
+"""clamd.log: real lines, the amavis temp-dir pivot, local time, sniffing, robustness."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zimgraph.events import EVENT_KINDS, PARSER_COLUMNS
+from zimgraph.sources import access_log, clamd, freshclam, nginx_access, nginx_error, spamtrain
+from zimgraph.sources.base import BLANK, Ignored, ParseContext, ParseError
+
+SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "formats" / "samples"
+
+FOUND_2020 = ("Wed Jun  3 13:38:51 2020 -> /opt/zimbra/data/amavisd/tmp/amavis-20200603T133848-08980-"
+              "BGyhxkrX/parts/p006: Win.Trojan.Hacktool-1505 FOUND")
+FOUND_2007 = ("Mon Jun  4 22:39:07 2007 -> /var/lib/amavis/tmp/amavis-20070604T223858-21685/parts/p001: "
+              "HTML.Phishing.Bank-1092 FOUND")
+SELFCHECK = "Wed Jun  3 13:30:06 2020 -> SelfCheck: Database status OK."
+STARTED = "Tue Jun  5 00:01:48 2007 -> +++ Started at Tue Jun  5 00:01:48 2007"
+VERSION = "Tue Jun  5 00:01:48 2007 -> clamd daemon 0.90.2 (OS: linux-gnu, ARCH: i386, CPU: i486)"
+FOREIGN = {
+    "access_log": ('[attacker_ip] - - [30/Jun/2022:05:33:18 +0000] "POST /service/soap HTTP/1.0" 401 299 '
+                   '"-" "curl" 7'),
+    "nginx_access": ('203.0.113.7 - - [12/Nov/2013:10:15:02 +0100]  "GET /zimbra/ HTTP/1.1" 200 512 "-" '
+                     '"Mozilla/5.0" "-"'),
+    "nginx_error": "2026/11/12 10:00:00 [notice] 4320#4320: signal process started",
+    "freshclam": "ClamAV update process started at Sun Feb 18 17:00:00 2024",
+    "freshclam_logtime": ("Sun Feb 18 17:00:02 2024 -> daily.cld database is up-to-date (version: 27189, "
+                          "sigs: 2053641, f-level: 90, builder: raynman)"),
+    "spamtrain": "20261112230001 Starting spam/ham extraction from system accounts.",
+    "syslog": "Mar 15 09:16:40 mail postfix/smtpd[9392]: connect from x[1.2.3.4]",
+}
+
+
+def utc_ms(*fields: int) -> int:
+    return int(dt.datetime(*fields, tzinfo=dt.timezone.utc).timestamp() * 1000)
+
+
+def parse_one(line: str, ctx: ParseContext | None = None) -> dict:
+    out = clamd.parse(line, ctx or ParseContext.for_tests())
+    assert isinstance(out, list) and len(out) == 1, out
+    return out[0]
+
+
+def sample_lines(name: str) -> list[str]:
+    path = SAMPLES / name
+    if not path.exists():
+        pytest.skip(f"sample file {path} not found (the shared/formats/samples folder is absent)")
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_sample_file():
+    ctx = ParseContext.for_tests()
+    results = [clamd.parse(line, ctx) for line in sample_lines("clamd.log")]
+    kinds = [r.reason if isinstance(r, Ignored) else r[0]["event"] for r in results]
+    assert kinds == ["clamd: SelfCheck database status OK", "av_hit", "av_hit", "av_hit",
+                     "clamd: SelfCheck database status OK", "av_hit", "service", "service", "service"]
+    assert all(clamd.sniff(line) for line in sample_lines("clamd.log"))
+
+
+def test_found_in_zimbra_amavis_part():
+    ev = parse_one(FOUND_2020, ParseContext.for_tests("Europe/Paris"))
+    assert ev == {
+        "ts": utc_ms(2020, 6, 3, 11, 38, 51),          # 13:38:51 CEST
+        "event": "av_hit",
+        "program": "clamd",
+        "verdict": "Win.Trojan.Hacktool-1505",
+        "filename": "/opt/zimbra/data/amavisd/tmp/amavis-20200603T133848-08980-BGyhxkrX/parts/p006",
+        "size": None,
+        "detail": "amavis_pid=08980; amavis_part=p006; amavis_tmp=amavis-20200603T133848-08980-BGyhxkrX",
+    }
+
+
+def test_found_in_old_amavis_tmp_without_random_suffix():
+    ev = parse_one(FOUND_2007)
+    assert ev["ts"] == utc_ms(2007, 6, 4, 22, 39, 7)
+    assert ev["verdict"] == "HTML.Phishing.Bank-1092"
+    assert ev["detail"] == "amavis_pid=21685; amavis_part=p001; amavis_tmp=amavis-20070604T223858-21685"
+
+
+def test_found_outside_amavis_and_extended_detection_info():
+    ev = parse_one("Wed Jun  3 13:38:51 2020 -> /tmp/eicar.com: "
+                   "Eicar-Signature(44d88612fea8a8f36de82e1278abb02f:68) FOUND")
+    assert (ev["verdict"], ev["filename"], ev["size"]) == ("Eicar-Signature", "/tmp/eicar.com", 68)
+    assert ev["detail"] == "md5=44d88612fea8a8f36de82e1278abb02f"
+
+
+def test_service_lines():
+    ev = parse_one(STARTED)
+    assert (ev["event"], ev["detail"], ev["level"]) == ("service", "+++ Started at Tue Jun  5 00:01:48 2007", None)
+    assert parse_one(VERSION)["detail"] == "clamd daemon 0.90.2 (OS: linux-gnu, ARCH: i386, CPU: i486)"
+    ev = parse_one("Wed Jun  3 13:38:51 2020 -> /tmp/x/p001: lstat() failed: No such file or directory. ERROR")
+    assert (ev["event"], ev["level"]) == ("service", "ERROR")
+    ev = parse_one("Wed Jun  3 13:38:51 2020 -> WARNING: Ignoring deprecated option AllowSupplementaryGroups")
+    assert ev["level"] == "WARNING"
+
+
+def test_selfcheck_ignored_and_blank():
+    ctx = ParseContext.for_tests()
+    assert isinstance(clamd.parse(SELFCHECK, ctx), Ignored)
+    assert clamd.parse("", ctx) is BLANK
+    with pytest.raises(ParseError):
+        clamd.parse("SelfCheck: Database status OK.", ctx)      # no timestamp
+    with pytest.raises(ParseError):
+        clamd.parse("Wed Jun 31 13:38:51 2020 -> x", ctx)       # impossible date
+
+
+def test_sniff_own_lines_and_not_the_others():
+    for line in (FOUND_2020, FOUND_2007, SELFCHECK, STARTED, VERSION):
+        assert clamd.sniff(line)
+        for other in (access_log, nginx_access, nginx_error, freshclam, spamtrain):
+            assert not other.sniff(line), other.NAME
+    for name, line in FOREIGN.items():
+        assert not clamd.sniff(line), name
+
+
+def test_module_contract():
+    assert (clamd.NAME, clamd.FILENAMES, clamd.FRAMING) == ("clamd", ("clamd.log",), "line")
+
+
+def _mutations(lines):
+    return st.builds(lambda line, i, j, s: line[:i] + s + line[j:],
+                     st.sampled_from(lines), st.integers(0, 150), st.integers(0, 150), st.text(max_size=12))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.text(), _mutations([FOUND_2020, FOUND_2007, SELFCHECK, STARTED, VERSION])))
+def test_arbitrary_text_raises_only_parse_error(text):
+    try:
+        out = clamd.parse(text, ParseContext.for_tests("Europe/Paris"))
+    except ParseError:
+        return
+    assert isinstance(out, (list, Ignored))
+    for ev in out if isinstance(out, list) else ():
+        assert set(ev) <= PARSER_COLUMNS and ev["event"] in EVENT_KINDS
+        assert isinstance(ev["ts"], int)
+    clamd.sniff(text)

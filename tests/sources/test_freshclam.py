@@ -1,0 +1,141 @@
+"""freshclam.log: untimed status lines take the last start time; separators ignored."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zimgraph.events import EVENT_KINDS, PARSER_COLUMNS
+from zimgraph.sources import access_log, clamd, freshclam, nginx_access, nginx_error, spamtrain
+from zimgraph.sources.base import BLANK, Ignored, ParseContext, ParseError
+
+SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "formats" / "samples"
+
+START_2024 = "ClamAV update process started at Sun Feb 18 17:00:00 2024"
+UP_TO_DATE = "daily.cld database is up-to-date (version: 27189, sigs: 2053641, f-level: 90, builder: raynman)"
+OLD_UP_TO_DATE = "main.cvd is up to date (version: 55, sigs: 2424225, f-level: 60, builder: neo)"
+WARNING = "WARNING: Can't query current.cvd.clamav.net"
+SEPARATOR = "--------------------------------------"
+FOREIGN = {
+    "access_log": ('[attacker_ip] - - [30/Jun/2022:05:33:18 +0000] "POST /service/soap HTTP/1.0" 401 299 '
+                   '"-" "curl" 7'),
+    "nginx_access": ('203.0.113.7 - - [12/Nov/2013:10:15:02 +0100]  "GET /zimbra/ HTTP/1.1" 200 512 "-" '
+                     '"Mozilla/5.0" "-"'),
+    "nginx_error": "2026/11/12 10:00:00 [notice] 4320#4320: signal process started",
+    "clamd": "Wed Jun  3 13:30:06 2020 -> SelfCheck: Database status OK.",
+    "clamd_found": ("Wed Jun  3 13:38:51 2020 -> /opt/zimbra/data/amavisd/tmp/amavis-20200603T133848-08980-"
+                    "BGyhxkrX/parts/p006: Win.Trojan.Hacktool-1505 FOUND"),
+    "spamtrain": "20261112230001 Starting spam/ham extraction from system accounts.",
+    "syslog": "Mar 15 09:16:40 mail postfix/smtpd[9392]: connect from x[1.2.3.4]",
+}
+
+
+def utc_ms(*fields: int) -> int:
+    return int(dt.datetime(*fields, tzinfo=dt.timezone.utc).timestamp() * 1000)
+
+
+def sample_lines(name: str) -> list[str]:
+    path = SAMPLES / name
+    if not path.exists():
+        pytest.skip(f"sample file {path} not found (the shared/formats/samples folder is absent)")
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def test_sample_file_in_order():
+    ctx = ParseContext.for_tests()
+    results = [freshclam.parse(line, ctx) for line in sample_lines("freshclam.log")]
+    summary = [r.reason if isinstance(r, Ignored) else (r[0]["ts"], r[0]["outcome"], r[0]["level"])
+               for r in results]
+    t2024, t2014 = utc_ms(2024, 2, 18, 17, 0, 0), utc_ms(2014, 11, 1, 10, 27, 30)
+    assert summary == [
+        "freshclam: separator",
+        (t2024, "info", None),                   # the start line itself
+        (t2024, "success", None), (t2024, "success", None), (t2024, "success", None),
+        (t2014, "info", None),
+        (t2014, "info", "WARNING"), (t2014, "info", "WARNING"),
+        "freshclam: progress line", (t2014, "success", None),
+        "freshclam: progress line", (t2014, "success", None),
+        "freshclam: progress line", (t2014, "success", None),
+    ]
+    assert results[2][0] == {"ts": t2024, "event": "av_update", "outcome": "success", "level": None,
+                             "program": "freshclam", "detail": UP_TO_DATE}
+
+
+def test_start_time_is_local():
+    ctx = ParseContext.for_tests("Europe/Paris")
+    [ev] = freshclam.parse(START_2024, ctx)
+    assert ev["ts"] == utc_ms(2024, 2, 18, 16, 0, 0)       # 17:00 CET
+    [ev] = freshclam.parse(OLD_UP_TO_DATE, ctx)
+    assert ev["ts"] == utc_ms(2024, 2, 18, 16, 0, 0)
+
+
+def test_lines_before_any_start_are_ignored():
+    ctx = ParseContext.for_tests()
+    out = freshclam.parse(UP_TO_DATE, ctx)
+    assert isinstance(out, Ignored) and out.reason == "freshclam: line before the first timestamp"
+
+
+def test_logtime_prefixed_lines():
+    ctx = ParseContext.for_tests()
+    [ev] = freshclam.parse(f"Sun Feb 18 17:00:02 2024 -> {UP_TO_DATE}", ctx)
+    assert (ev["ts"], ev["outcome"], ev["detail"]) == (utc_ms(2024, 2, 18, 17, 0, 2), "success", UP_TO_DATE)
+    assert isinstance(freshclam.parse(f"Sun Feb 18 17:00:02 2024 -> {SEPARATOR}", ctx), Ignored)
+
+
+def test_errors_and_updates():
+    ctx = ParseContext.for_tests()
+    freshclam.parse(START_2024, ctx)
+    [ev] = freshclam.parse("ERROR: Update failed for database: daily", ctx)
+    assert (ev["outcome"], ev["level"]) == ("failure", "ERROR")
+    [ev] = freshclam.parse("daily.cvd updated (version: 19529, sigs: 1220144, f-level: 63, builder: neo)", ctx)
+    assert ev["outcome"] == "success"
+    [ev] = freshclam.parse("Clamd successfully notified about the update.", ctx)
+    assert (ev["outcome"], ev["event"]) == ("info", "av_update")
+
+
+def test_blank_separator_and_bad_start():
+    ctx = ParseContext.for_tests()
+    assert freshclam.parse("", ctx) is BLANK
+    assert freshclam.parse(SEPARATOR, ctx).reason == "freshclam: separator"
+    with pytest.raises(ParseError):
+        freshclam.parse("ClamAV update process started at yesterday", ctx)
+
+
+def test_sniff_own_lines_and_not_the_others():
+    for line in (START_2024, UP_TO_DATE, OLD_UP_TO_DATE, f"Sun Feb 18 17:00:02 2024 -> {UP_TO_DATE}"):
+        assert freshclam.sniff(line)
+        for other in (access_log, nginx_access, nginx_error, clamd, spamtrain):
+            assert not other.sniff(line), other.NAME
+    for name, line in FOREIGN.items():
+        assert not freshclam.sniff(line), name
+
+
+def test_module_contract():
+    assert (freshclam.NAME, freshclam.FILENAMES, freshclam.FRAMING) == ("freshclam", ("freshclam.log",), "line")
+
+
+def _mutations(lines):
+    return st.builds(lambda line, i, j, s: line[:i] + s + line[j:],
+                     st.sampled_from(lines), st.integers(0, 120), st.integers(0, 120), st.text(max_size=12))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.text(), _mutations([START_2024, UP_TO_DATE, WARNING, SEPARATOR,
+                                                  f"Sun Feb 18 17:00:02 2024 -> {UP_TO_DATE}"])),
+                max_size=5))
+def test_arbitrary_text_raises_only_parse_error(texts):
+    ctx = ParseContext.for_tests()
+    for text in texts:
+        try:
+            out = freshclam.parse(text, ctx)
+        except ParseError:
+            continue
+        assert isinstance(out, (list, Ignored))
+        for ev in out if isinstance(out, list) else ():
+            assert set(ev) <= PARSER_COLUMNS and ev["event"] in EVENT_KINDS
+            assert isinstance(ev["ts"], int)
+        freshclam.sniff(text)
