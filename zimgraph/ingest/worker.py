@@ -1,0 +1,258 @@
+"""Parse one evidence file into a Parquet part, its rejects and its accounting.
+
+Runs in a worker process (or in-process for small jobs). Memory stays bounded: events
+are buffered in columns and flushed to the part file every ``FLUSH_EVENTS`` events.
+Every physical line is accounted for exactly once: in an event-producing record,
+ignored (by reason), or rejected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from zimgraph.clock import LocalClock, SyslogYear
+from zimgraph.events import COLUMNS, PARSER_COLUMNS, SCHEMA
+from zimgraph.ingest.reader import BadLine, EvidenceError, EvidenceReader, frame_records
+from zimgraph.sources.registry import SOURCES
+from zimgraph.sources.base import Ignored, ParseContext, ParseError
+
+FLUSH_EVENTS = 65_536
+PROGRESS_EVERY_LINES = 50_000
+
+
+@dataclass
+class FileTask:
+    """What a worker needs to parse one file (plain data: it crosses process boundaries)."""
+    path: str                 # as given / found
+    display_path: str         # the 'file' column value
+    node: str
+    source: str
+    zone: str
+    year_reference: str       # ISO date used to infer syslog years
+    year_basis: str           # human sentence: where the reference date comes from
+    forced_year: int | None
+    part_path: str            # Parquet part to write
+    rejects_path: str         # JSONL rejects part to write
+
+
+@dataclass
+class FileResult:
+    path: str
+    node: str
+    source: str
+    sha256: str | None = None
+    size: int = 0
+    compression: str | None = None
+    bytes_decompressed: int = 0
+    lines_read: int = 0
+    lines_parsed: int = 0
+    lines_ignored: int = 0
+    ignored_by_reason: dict = field(default_factory=dict)
+    lines_rejected: int = 0
+    rejected_by_reason: dict = field(default_factory=dict)
+    events: int = 0
+    first_ts: str | None = None
+    last_ts: str | None = None
+    latin1_lines: int = 0
+    ambiguous_dst_records: int = 0
+    nonexistent_dst_records: int = 0
+    first_year: int | None = None
+    year_rollovers: int = 0
+    gzip_mtime: str | None = None
+    error: str | None = None
+    parser_errors: int = 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class EventColumns:
+    """Column buffers for events: sparse dict events in, an Arrow table out."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self.index: dict[str, list[int]] = {name: [] for name in PARSER_COLUMNS}
+        self.values: dict[str, list] = {name: [] for name in PARSER_COLUMNS}
+        self.line: list[int] = []
+        self.lines: list[int] = []
+
+    def add(self, event: dict, line: int, n_lines: int) -> None:
+        row = self.rows
+        index, values = self.index, self.values
+        for key, value in event.items():
+            if value is not None:
+                index[key].append(row)     # KeyError: a parser used an unknown column
+                values[key].append(value)
+        self.line.append(line)
+        self.lines.append(n_lines)
+        self.rows = row + 1
+
+    def table(self, node: str, source: str, file: str) -> pa.Table:
+        n = self.rows
+        arrays = []
+        for name in SCHEMA.names:
+            typ = COLUMNS[name][0]
+            if name == "node":
+                arrays.append(pa.array([node] * n, typ))
+            elif name == "source":
+                arrays.append(pa.array([source] * n, typ))
+            elif name == "file":
+                arrays.append(pa.array([file] * n, typ))
+            elif name == "line":
+                arrays.append(pa.array(self.line, typ))
+            elif name == "lines":
+                arrays.append(pa.array(self.lines, typ))
+            else:
+                arrays.append(_column(self.index[name], self.values[name], n, typ))
+        return pa.Table.from_arrays(arrays, schema=SCHEMA)
+
+
+def _column(index: list[int], values: list, n: int, typ: pa.DataType) -> pa.Array:
+    if not values:
+        return pa.nulls(n, typ)
+    if pa.types.is_timestamp(typ):
+        storage = pa.int64()
+    else:
+        storage = typ
+    if len(values) == n:
+        full = values
+    else:
+        full = [None] * n
+        for row, value in zip(index, values):
+            full[row] = value
+    array = pa.array(full, storage)
+    return array.cast(typ) if storage is not typ else array
+
+
+def _iso(ms: int | None) -> str | None:
+    if ms is None:
+        return None
+    return dt.datetime.fromtimestamp(ms / 1000, dt.timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def parse_file(task: FileTask, progress=None) -> FileResult:
+    """Parse ``task.path`` completely; never raises for bad content (errors are in the result).
+
+    ``progress(lines_delta, raw_bytes_delta)`` is called every so often when given.
+    """
+    module = SOURCES[task.source]
+    result = FileResult(path=task.display_path, node=task.node, source=task.source)
+    clock = LocalClock(task.zone)
+    years = SyslogYear(dt.date.fromisoformat(task.year_reference), forced=task.forced_year)
+    ctx = ParseContext(clock=clock, years=years, node=task.node)
+    try:
+        reader = EvidenceReader(task.path)
+    except (EvidenceError, OSError) as exc:
+        result.error = str(exc)
+        return result
+    result.compression = reader.compression
+    parse = module.parse
+    columns = EventColumns()
+    ignored: Counter = Counter()
+    rejected: Counter = Counter()
+    lines_parsed = events = parser_errors = 0
+    first_ts = last_ts = None
+    writer = None
+    part_path = Path(task.part_path)
+    tmp_part = part_path.with_suffix(".parquet.tmp")
+    rejects_file = open(task.rejects_path, "w", encoding="utf-8")
+    last_line = reported_lines = reported_bytes = 0
+
+    def reject(line: int, n_lines: int, reason: str, text: str) -> None:
+        rejected[reason] += n_lines
+        rejects_file.write(json.dumps({"file": task.display_path, "line": line, "lines": n_lines,
+                                       "reason": reason, "text": text[:8192]},
+                                      ensure_ascii=False) + "\n")
+
+    try:
+        for line, n_lines, text in frame_records(reader.lines(), module.FRAMING):
+            last_line = max(last_line, line + n_lines - 1)
+            if text.__class__ is not str:
+                if text.__class__ is BadLine:
+                    reject(line, n_lines, text.reason, text.text)
+                else:
+                    ignored[text.reason] += n_lines
+                continue
+            try:
+                out = parse(text, ctx)
+            except ParseError as exc:
+                reject(line, n_lines, str(exc), text)
+                continue
+            except Exception as exc:  # a parser bug must not lose the rest of the file
+                parser_errors += 1
+                reject(line, n_lines, f"parser error: {type(exc).__name__}: {exc}", text)
+                continue
+            if out.__class__ is Ignored:
+                ignored[out.reason] += n_lines
+                continue
+            kept = 0
+            for event in out:
+                ts = event.get("ts")
+                if ts is None:
+                    continue
+                try:
+                    columns.add(event, line, n_lines)
+                except KeyError as exc:
+                    parser_errors += 1
+                    reject(line, n_lines, f"parser error: unknown column {exc}", text)
+                    kept = -1
+                    break
+                kept += 1
+                if first_ts is None or ts < first_ts:
+                    first_ts = ts
+                if last_ts is None or ts > last_ts:
+                    last_ts = ts
+            if kept > 0:
+                lines_parsed += n_lines
+                events += kept
+            elif kept == 0:
+                reject(line, n_lines, "no timestamp for this record", text)
+            if columns.rows >= FLUSH_EVENTS:
+                writer = _flush(columns, writer, tmp_part, task)
+                columns = EventColumns()
+            if progress is not None and last_line - reported_lines >= PROGRESS_EVERY_LINES:
+                progress(last_line - reported_lines, reader.progress_bytes - reported_bytes)
+                reported_lines, reported_bytes = last_line, reader.progress_bytes
+    finally:
+        rejects_file.close()
+    if columns.rows:
+        writer = _flush(columns, writer, tmp_part, task)
+    if writer is not None:
+        writer.close()
+        tmp_part.replace(part_path)
+    elif part_path.exists():
+        part_path.unlink()
+    if progress is not None:
+        progress(last_line - reported_lines, reader.size - reported_bytes)
+    result.sha256, result.size, result.error = reader.sha256, reader.size, reader.error
+    result.bytes_decompressed = reader.bytes_read
+    result.lines_read = last_line
+    result.lines_parsed = lines_parsed
+    result.lines_ignored = sum(ignored.values())
+    result.ignored_by_reason = dict(sorted(ignored.items()))
+    result.lines_rejected = sum(rejected.values())
+    result.rejected_by_reason = dict(sorted(rejected.items()))
+    result.events = events
+    result.first_ts, result.last_ts = _iso(first_ts), _iso(last_ts)
+    result.latin1_lines = reader.latin1_lines
+    result.ambiguous_dst_records = clock.ambiguous
+    result.nonexistent_dst_records = clock.nonexistent
+    result.first_year, result.year_rollovers = years.first_year, years.rollovers
+    result.gzip_mtime = _iso(reader.gzip_mtime * 1000) if reader.gzip_mtime else None
+    result.parser_errors = parser_errors
+    return result
+
+
+def _flush(columns: EventColumns, writer, tmp_part: Path, task: FileTask):
+    table = columns.table(task.node, task.source, task.display_path)
+    if writer is None:
+        writer = pq.ParquetWriter(tmp_part, SCHEMA, compression="zstd")
+    writer.write_table(table)
+    return writer
