@@ -1,0 +1,3 @@
+from zimgraph.cli import main
+
+main(prog_name="zimgraph")

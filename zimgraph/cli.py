@@ -1,0 +1,196 @@
+"""The zimgraph command line: a thin layer over the library (DESIGN.md section 7).
+
+Library errors become one line on stderr saying what to try next (exit status 2);
+no traceback for user error.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from zimgraph import __version__
+from zimgraph.clock import TimeZoneError
+from zimgraph.ingest import CaseError, DiscoveryError, ingest as run_ingest
+from zimgraph.ingest.case import Case
+from zimgraph.sources.registry import SOURCES
+
+USER_ERRORS = (DiscoveryError, TimeZoneError, CaseError)
+err_console = Console(stderr=True)
+
+
+class UserError(click.ClickException):
+    """A mistake in the command line or the case: one line, exit status 2."""
+    exit_code = 2
+
+
+class ZimgraphGroup(click.Group):
+    """Turns library user errors into one-line messages."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except USER_ERRORS as exc:
+            raise UserError(str(exc)) from None
+        except KeyboardInterrupt:
+            err_console.print("interrupted: the case keeps what was complete; run the same command again")
+            sys.exit(130)
+
+
+@click.group(cls=ZimgraphGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="zimgraph")
+def main() -> None:
+    """Correlate Zimbra logs into one event table and an evidence graph.
+
+    \b
+    Example:
+      zimgraph ingest collection/ --case case/ --tz Europe/Paris
+    """
+
+
+def _parse_node_tz(ctx, param, values: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for value in values:
+        node, sep, zone = value.partition("=")
+        if not sep or not node or not zone:
+            raise click.BadParameter(f"{value!r}: write NODE=ZONE, e.g. --node-tz mta01=Europe/Paris")
+        out[node] = zone
+    return out
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--case", "case_dir", required=True, help="Case folder to create or add to.")
+@click.option("--tz", "default_zone", help="IANA time zone of the nodes' clocks (default UTC, said so).")
+@click.option("--node-tz", "node_zones", multiple=True, callback=_parse_node_tz,
+              help="Time zone of one node, NODE=ZONE (repeatable); overrides --tz.")
+@click.option("--year", type=click.IntRange(1990, 2100), help="Year of the first line of year-less syslog files.")
+@click.option("--node", help="Node name for every file (default: first folder under each PATH).")
+@click.option("--workers", type=click.IntRange(1, 64), help="Worker processes (default: all cores).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary table.")
+def ingest(paths, case_dir, default_zone, node_zones, year, node, workers, quiet):
+    """Parse the logs under PATHS into the case folder (read-only on the evidence).
+
+    Re-running with the same evidence changes nothing; adding another node's logs later
+    appends them.
+
+    \b
+    Example:
+      zimgraph ingest collection/ --case case/ --tz Europe/Paris --node-tz mta01=UTC
+    """
+    console = Console(stderr=True, quiet=quiet)
+    if not console.is_terminal:
+        console.width = 160     # a log file or a pipe: do not squeeze the summary table
+    progress = Progress(TextColumn("[bold]parsing"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                        TextColumn("{task.fields[lines]:>12,} lines"), TextColumn("{task.fields[rate]}"),
+                        TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True)
+    state = {"task": None, "lines": 0, "start": time.monotonic()}
+
+    def on_plan(files: int, raw_bytes: int) -> None:
+        state["task"] = progress.add_task("parse", total=max(raw_bytes, 1), lines=0, rate="")
+        progress.start()
+
+    def on_progress(lines: int, raw_bytes: int) -> None:
+        state["lines"] += lines
+        elapsed = max(time.monotonic() - state["start"], 1e-6)
+        progress.update(state["task"], advance=raw_bytes, lines=state["lines"],
+                        rate=f"{state['lines'] / elapsed:,.0f} lines/s")
+
+    started = time.monotonic()
+    try:
+        summary = run_ingest(list(paths), case_dir, default_zone=default_zone, node_zones=node_zones,
+                             year=year, node=node, workers=workers, progress=on_progress, on_plan=on_plan)
+    finally:
+        progress.stop()
+    elapsed = time.monotonic() - started
+    print_ingest_summary(console, summary, case_dir, elapsed)
+    if summary.manifest["totals"]["errors"]:
+        sys.exit(1)
+
+
+def print_ingest_summary(console: Console, summary, case_dir: str, elapsed: float) -> None:
+    manifest = summary.manifest
+    files = [f for f in manifest["files"] if not f.get("duplicate_of")]
+    table = Table(title=f"case {case_dir}", title_justify="left")
+    for name in ("node", "source", "files", "lines", "events", "ignored", "rejected", "first (UTC)", "last (UTC)"):
+        table.add_column(name, justify="right" if name in ("files", "lines", "events", "ignored", "rejected") else "left")
+    groups: dict[tuple, list[dict]] = {}
+    for entry in files:
+        groups.setdefault((entry["node"], entry["source"]), []).append(entry)
+    for (node, source), entries in sorted(groups.items()):
+        firsts = [e["first_ts"] for e in entries if e.get("first_ts")]
+        lasts = [e["last_ts"] for e in entries if e.get("last_ts")]
+        table.add_row(node, source, str(len(entries)), f"{sum(e['lines_read'] for e in entries):,}",
+                      f"{sum(e['events'] for e in entries):,}", f"{sum(e['lines_ignored'] for e in entries):,}",
+                      f"{sum(e['lines_rejected'] for e in entries):,}",
+                      min(firsts)[:19] if firsts else "-", max(lasts)[:19] if lasts else "-")
+    console.print(table)
+    totals = manifest["totals"]
+    rate = sum(e["lines_read"] for e in summary.parsed) / elapsed if elapsed > 0 else 0
+    console.print(f"parsed {len(summary.parsed)} file(s), {len(summary.reused)} unchanged already in the case; "
+                  f"{sum(e['lines_read'] for e in summary.parsed):,} lines in {elapsed:.1f} s ({rate:,.0f} lines/s)")
+    console.print(f"totals: {totals['lines_read']:,} lines read = {totals['lines_parsed']:,} in events "
+                  f"+ {totals['lines_ignored']:,} ignored + {totals['lines_rejected']:,} rejected "
+                  f"[{'OK' if totals['accounting_ok'] else 'MISMATCH'}]; {totals['events']:,} events")
+    console.print("[bold]assumptions[/bold] (also in manifest.json):", highlight=False)
+    for sentence in manifest["assumptions"]:
+        console.print(f"  - {sentence}", highlight=False, markup=False)
+    for entry in manifest.get("skipped", []):
+        console.print(f"  skipped {entry['path']}: {entry['reason']}", highlight=False, markup=False)
+    for entry in files:
+        if entry.get("error"):
+            console.print(f"[red]error[/red] {entry['path']}: {entry['error']} "
+                          f"({entry['lines_read']:,} lines recovered and ingested)", highlight=False)
+        if entry.get("parser_errors"):
+            console.print(f"[red]parser errors[/red] {entry['path']}: {entry['parser_errors']} record(s) "
+                          "in rejects.jsonl — please report", highlight=False)
+    for entry in manifest["files"]:
+        if entry.get("duplicate_of"):
+            console.print(f"  duplicate {entry['path']} = {entry['duplicate_of']} (not counted twice)",
+                          highlight=False, markup=False)
+    if totals["lines_rejected"]:
+        console.print(f"rejected lines are in {Case(case_dir).rejects_path} with file and line", highlight=False)
+
+
+@main.command()
+@click.option("--case", "case_dir", required=True, help="Case folder made by 'zimgraph ingest'.")
+@click.option("--format", "fmt", type=click.Choice(["timesketch", "csv"]), default="timesketch",
+              show_default=True, help="timesketch: JSONL for Timesketch import; csv: spreadsheet.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="File to write.")
+def timeline(case_dir, fmt, output):
+    """Export the case's events as a timeline, oldest first.
+
+    \b
+    Example:
+      zimgraph timeline --case case/ --format timesketch -o case/timeline.jsonl
+    """
+    from zimgraph.timeline import export
+    count = export(case_dir, fmt, output)
+    err_console.print(f"wrote {count:,} events to {output}")
+
+
+@main.command()
+def sources():
+    """List the log sources zimgraph parses, with their file names.
+
+    \b
+    Example:
+      zimgraph sources
+    """
+    table = Table()
+    for name in ("source", "file names", "framing", "what it is"):
+        table.add_column(name)
+    for name, module in SOURCES.items():
+        summary = (module.__doc__ or "").strip().split("\n", 1)[0]
+        table.add_row(name, ", ".join(module.FILENAMES), module.FRAMING, summary)
+    Console().print(table)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
