@@ -1,0 +1,67 @@
+"""Meta-tests: every source and command is documented, every event kind is known."""
+
+import ast
+import re
+from pathlib import Path
+
+from zimgraph.cli import main
+from zimgraph.events import COLUMNS, EVENT_KINDS, PARSER_COLUMNS
+from zimgraph.sources.registry import FRAMINGS, SOURCES
+
+REPO = Path(__file__).resolve().parents[1]
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_source_module_has_the_contract_and_a_docstring():
+    for name, module in SOURCES.items():
+        assert module.NAME == name
+        assert module.FRAMING in FRAMINGS
+        assert module.FILENAMES and all(isinstance(f, str) for f in module.FILENAMES)
+        assert callable(module.parse) and callable(module.sniff)
+        assert module.__doc__ and module.__doc__.strip(), name
+        assert module.parse.__module__ == module.__name__ or module.__doc__
+
+
+def test_every_source_is_documented_in_the_readme():
+    for name, module in SOURCES.items():
+        assert f"`{name}`" in README, f"README does not document source {name}"
+
+
+def test_every_command_is_documented_in_the_readme():
+    for name in main.commands:
+        assert f"zimgraph {name}" in README, f"README does not document command {name}"
+
+
+def test_every_event_kind_written_by_a_parser_is_in_the_vocabulary():
+    """Scan the parsers' source for event="..." literals."""
+    used = set()
+    for path in (REPO / "zimgraph" / "sources").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        used |= set(re.findall(r'''["']event["']\s*:\s*["']([a-z_]+)["']''', text))
+        used |= set(re.findall(r'''\bevent=["']([a-z_]+)["']''', text))
+    assert used, "no event literals found: the scan is broken"
+    assert used <= set(EVENT_KINDS), used - set(EVENT_KINDS)
+
+
+def test_every_event_column_is_documented():
+    for name, (typ, doc) in COLUMNS.items():
+        assert doc, name
+    assert {"ts", "node", "source", "file", "line", "event", "outcome", "account", "client_ip", "proxy_ip",
+            "user_agent", "protocol", "device_id", "sender", "recipient", "message_id", "queue_id", "amavis_id",
+            "sha1", "filename", "size", "content_type", "verdict", "score", "tests", "method", "url",
+            "status", "soap_request", "detail"} <= set(COLUMNS)
+    assert "ts" in PARSER_COLUMNS and "line" not in PARSER_COLUMNS
+
+
+def test_parser_regexes_are_verbose_and_have_a_sample_above():
+    """Module-level regexes are re.VERBOSE with a comment line just above (the sample)."""
+    for path in (REPO / "zimgraph" / "sources").glob("*.py"):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        tree = ast.parse("\n".join(lines))
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) \
+                    and getattr(node.value.func, "attr", "") == "compile" and node.targets[0].id.isupper():
+                source = ast.get_source_segment("\n".join(lines), node)
+                assert "VERBOSE" in source, f"{path.name}:{node.lineno} {node.targets[0].id} is not re.VERBOSE"
+                above = lines[node.lineno - 2].strip()
+                assert above.startswith("#"), f"{path.name}:{node.lineno} {node.targets[0].id} has no sample comment above"
