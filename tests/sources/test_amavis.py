@@ -414,3 +414,11 @@ def test_arbitrary_text_only_raises_parse_error(prefix, text):
 
 def test_doctests():
     assert doctest.testmod(amavis).failed == 0
+
+
+def test_forward_line_whose_mail_id_looks_like_a_part_number():
+    """A mail_id may start with 'p' and a digit: it is still a FWD line, not a MIME part."""
+    [event] = amavis.parse_message(
+        "(03001-01) p2lypfj7K_Df FWD from <a@b.example> -> <c@d.example>, BODY=7BIT 250 2.0.0 from "
+        "MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok: queued as 5B2C3D4E5F", ParseContext.for_tests())
+    assert (event["event"], event["mail_id"], event["queued_as"]) == ("amavis_fwd", "p2lypfj7K_Df", "5B2C3D4E5F")

@@ -272,7 +272,7 @@ def _dispatch(body: str) -> list[dict] | Ignored:
         return _verdict(body)
     if body.startswith("Checking: "):
         return _checking(body)
-    if body[:1] == "p" and body[1:2].isdigit():
+    if body[:1] == "p" and body[1:4].isdigit() and body[4:5] == " ":   # p003 1/2 Content-Type: …
         return _part(body)
     if body.startswith("p.path"):
         return _banned(body)
