@@ -7,7 +7,7 @@ import lzma
 
 import pytest
 
-from zimgraph.ingest.reader import (BadLine, EvidenceError, EvidenceReader, ORPHAN_CONTINUATION,
+from zimgraph.ingest.reader import (BadLine, EvidenceError, EvidenceReader, ORPHAN_CONTINUATION, Record,
                                     MAX_RECORD_LINES, frame_records, head_lines)
 
 LINES = [f"2026-11-12 10:00:{i % 60:02d},000 INFO  [t] [name=a@b;] soap - X elapsed={i}" for i in range(5000)]
@@ -101,7 +101,7 @@ def test_evidence_is_not_modified(tmp_path):
 def test_log4j_framing_groups_stack_traces_and_sets_aside_orphans():
     lines = ["\tat orphan(From.java:1)", "2026-11-12 10:00:00,000 WARN [t] [] x - boom", "java.lang.X: y",
              "", "\tat a(B.java:2)", "2026-11-12 10:00:01,000 INFO [t] [] x - ok", ""]
-    records = list(frame_records(iter(lines), "log4j"))
+    records = list(map(Record._make, frame_records(iter(lines), "log4j")))
     assert [(r.line, r.n_lines) for r in records] == [(1, 1), (2, 4), (6, 2)]
     assert records[0].text is ORPHAN_CONTINUATION
     assert records[1].text.endswith("\tat a(B.java:2)")
@@ -109,7 +109,7 @@ def test_log4j_framing_groups_stack_traces_and_sets_aside_orphans():
 
 def test_log4j_framing_bounds_huge_payloads():
     lines = ["2026-11-12 10:00:00,000 DEBUG [t] [] sync -"] + ["<x/>"] * (MAX_RECORD_LINES + 500)
-    [record] = list(frame_records(iter(lines), "log4j"))
+    [record] = list(map(Record._make, frame_records(iter(lines), "log4j")))
     assert record.n_lines == MAX_RECORD_LINES + 501
     assert record.text.count("\n") == MAX_RECORD_LINES - 1
 
@@ -118,12 +118,12 @@ def test_syslog_framing_rejoins_amavis_continuations_across_other_lines():
     first = "Mar 15 09:16:42 mail amavis[10050]: (10050-10) Passed CLEAN {RelayedOutbound}, <a@b> -> <c@d>, Queue-ID: 9B3..."
     other = "Mar 15 09:16:42 mail postfix/qmgr[4054]: 9B378160D71: removed"
     cont = "Mar 15 09:16:42 mail amavis[10050]: (10050-10) ...78160D71, Message-ID: <x@y>, mail_id: LTo, Hits: -, 12 ms"
-    records = list(frame_records(iter([first, other, cont]), "syslog"))
+    records = list(map(Record._make, frame_records(iter([first, other, cont]), "syslog")))
     assert [(r.line, r.n_lines) for r in records] == [(2, 1), (1, 2)]
     assert records[1].text.endswith("Queue-ID: 9B378160D71, Message-ID: <x@y>, mail_id: LTo, Hits: -, 12 ms")
 
 
 def test_syslog_framing_keeps_an_unfinished_continuation():
     first = "Mar 15 09:16:42 mail amavis[10050]: (10050-10) Passed CLEAN ..."
-    [record] = list(frame_records(iter([first]), "syslog"))
+    [record] = list(map(Record._make, frame_records(iter([first]), "syslog")))
     assert record.text.endswith("Passed CLEAN ") and record.n_lines == 1

@@ -2,7 +2,7 @@
 
 from hypothesis import given, strategies as st
 
-from zimgraph.ingest.reader import frame_records
+from zimgraph.ingest.reader import Record, frame_records
 from zimgraph.sources import sync
 from zimgraph.sources.base import Ignored, ParseContext, ParseError
 
@@ -11,7 +11,7 @@ CTX = ParseContext.for_tests()
 
 def test_sample_file(samples):
     lines = (samples / "sync.log").read_text().split("\n")
-    records = [r for r in frame_records(iter(lines), "log4j") if isinstance(r.text, str) and r.text]
+    records = [r for r in map(Record._make, frame_records(iter(lines), "log4j")) if isinstance(r.text, str) and r.text]
     out = [sync.parse(r.text, CTX) for r in records]
     kinds = [o[0]["event"] if isinstance(o, list) else o.reason for o in out]
     assert kinds == ["sync: DEBUG payload"] * 4 + ["sync", "sync", "error"]

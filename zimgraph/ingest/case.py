@@ -17,9 +17,7 @@ import json
 import os
 from pathlib import Path
 
-import pandas as pd
 import pyarrow as pa
-import pyarrow.dataset as ds
 
 from zimgraph import __version__
 from zimgraph.events import SCHEMA
@@ -95,14 +93,17 @@ class Case:
         return count
 
     # --- events -----------------------------------------------------------------------
-    def events_dataset(self) -> ds.Dataset:
+    def events_dataset(self):
+        """The events as a pyarrow Dataset over the Parquet parts (nothing loaded yet)."""
+        import pyarrow.dataset as ds   # imported here: workers never need it
         parts = sorted(self.events_dir.glob("*.parquet"))
         if not parts:
             return ds.dataset(pa.table({n: pa.array([], t) for n, t in zip(SCHEMA.names, SCHEMA.types)}))
         return ds.dataset([str(p) for p in parts], schema=SCHEMA, format="parquet")
 
-    def events(self, columns: list[str] | None = None, *, filter=None) -> pd.DataFrame:
-        """All events as one DataFrame (Arrow-backed), in a stable order: ts, node, file, line."""
+    def events(self, columns: list[str] | None = None, *, filter=None):
+        """All events as one pandas DataFrame (Arrow-backed), in a stable order: ts, node, file, line."""
+        import pandas as pd            # imported here: workers never need it
         table = self.events_dataset().to_table(columns=columns, filter=filter)
         order = [(c, "ascending") for c in ("ts", "node", "file", "line") if c in table.column_names]
         if order:
@@ -110,6 +111,6 @@ class Case:
         return table.to_pandas(types_mapper=pd.ArrowDtype)
 
 
-def load_events(folder: str | os.PathLike, columns: list[str] | None = None) -> pd.DataFrame:
+def load_events(folder: str | os.PathLike, columns: list[str] | None = None):
     """The events of the case in ``folder`` (see :meth:`Case.events`)."""
     return Case(folder).require().events(columns)

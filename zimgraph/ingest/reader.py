@@ -7,7 +7,7 @@ A corrupt or truncated compressed file stops with :attr:`EvidenceReader.error` s
 after yielding every line recovered before the damage.
 
 >>> import io
->>> [r.text for r in frame_records(iter(["2026-01-01 00:00:00,000 WARN [t] [] x - boom", "\\tat a.b(C.java:1)", "2026-01-01 00:00:01,000 INFO [t] [] x - ok"]), "log4j")]
+>>> [text for _, _, text in frame_records(iter(["2026-01-01 00:00:00,000 WARN [t] [] x - boom", "\\tat a.b(C.java:1)", "2026-01-01 00:00:01,000 INFO [t] [] x - ok"]), "log4j")]
 ['2026-01-01 00:00:00,000 WARN [t] [] x - boom\\n\\tat a.b(C.java:1)', '2026-01-01 00:00:01,000 INFO [t] [] x - ok']
 """
 
@@ -231,12 +231,16 @@ _AMAVIS_PART = re.compile(r"amavisd?\[\d+\]: \((?P<id>[\w.-]+)\) (?P<cont>\.\.\.
 
 
 def frame_records(lines: Iterator[str | BadLine], framing: str) -> Iterator[Record]:
-    """Group physical lines into records for the source's framing (line numbers are 1-based)."""
+    """Group physical lines into records for the source's framing (line numbers are 1-based).
+
+    Records are yielded as plain ``(line, n_lines, text)`` tuples (the hot path); wrap them
+    in :class:`Record` where names help.
+    """
     if framing == "log4j":
         return _frame_log4j(lines)
     if framing == "syslog":
         return _frame_syslog(lines)
-    return (Record(number, 1, text) for number, text in enumerate(lines, start=1))
+    return ((number, 1, text) for number, text in enumerate(lines, start=1))
 
 
 def _frame_log4j(lines: Iterator[str | BadLine]) -> Iterator[Record]:
@@ -252,17 +256,17 @@ def _frame_log4j(lines: Iterator[str | BadLine]) -> Iterator[Record]:
                 chars += len(text)
             continue
         if parts:
-            yield Record(start_line, n_lines, "\n".join(parts))
+            yield (start_line, n_lines, "\n".join(parts))
             parts = []
         if not is_text or not text:
-            yield Record(number, 1, text)
+            yield (number, 1, text)
         elif not starts(text):
             # before the first record of the file: the tail of a record in an older file
-            yield Record(number, 1, ORPHAN_CONTINUATION)
+            yield (number, 1, ORPHAN_CONTINUATION)
         else:
             start_line, parts, n_lines, chars = number, [text], 1, len(text)
     if parts:
-        yield Record(start_line, n_lines, "\n".join(parts))
+        yield (start_line, n_lines, "\n".join(parts))
 
 
 def _frame_syslog(lines: Iterator[str | BadLine]) -> Iterator[Record]:
@@ -280,18 +284,18 @@ def _frame_syslog(lines: Iterator[str | BadLine]) -> Iterator[Record]:
                         held[2] = held[2][:-3]
                         pending[amavis_id] = held
                     else:
-                        yield Record(*held)
+                        yield tuple(held)
                     continue
                 if held is not None:
-                    yield Record(*held)
+                    yield tuple(held)
                 if text.endswith("...") and not m["cont"]:
                     if len(pending) > 1000:
-                        yield Record(*pending.pop(next(iter(pending))))
+                        yield tuple(pending.pop(next(iter(pending))))
                     pending[amavis_id] = [number, 1, text[:-3]]
                     continue
-        yield Record(number, 1, text)
+        yield (number, 1, text)
     for held in pending.values():
-        yield Record(*held)
+        yield tuple(held)
 
 
 def head_lines(path: str | Path, *, max_bytes: int = 65536, max_lines: int = 60) -> list[str]:

@@ -216,7 +216,10 @@ def _run_tasks(tasks: list[FileTask], *, workers: int | None,
         return [parse_file(task, progress=progress) for task in tasks]
     # biggest first (compressed files weigh more) so the cores finish together
     order = sorted(range(len(tasks)), key=lambda i: -_weight(tasks[i]))
-    context = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    # spawn, not fork: polars (and pyarrow) run thread pools, and forking a process that has
+    # threads can deadlock the child. Workers are processes, so they need no threads of their own.
+    os.environ.setdefault("POLARS_MAX_THREADS", "1")
+    context = mp.get_context("spawn")
     progress_queue = context.Queue()
     results: dict[int, FileResult] = {}
     with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context,

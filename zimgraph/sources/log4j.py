@@ -60,6 +60,9 @@ HEADER_LENIENT = re.compile(r"""
 # ua=Mozilla/5.0 (Windows NT 10.0;; Win64;; x64);
 CONTEXT_PAIR = re.compile(r"([A-Za-z_]+)=((?:[^;]|;;)*);", re.VERBOSE)
 
+# the same without escapes (the common case, and faster): name=a@b;mid=3;oip=1.2.3.4;
+SIMPLE_CONTEXT_PAIR = re.compile(r"\s*([^=;\s]+)=([^;]*);?", re.VERBOSE)
+
 
 class Log4jRecord(NamedTuple):
     ts: int            # UTC epoch ms
@@ -78,24 +81,42 @@ def parse_context(block: str) -> dict[str, str]:
     >>> parse_context("name=a@b;ua=X (A;; B);mid=3;")
     {'name': 'a@b', 'ua': 'X (A; B)', 'mid': '3'}
     """
-    pairs: dict[str, str] = {}
     if ";;" not in block:
-        for item in block.split(";"):
-            key, sep, value = item.partition("=")
-            if sep:
-                pairs.setdefault(key.strip(), value)
-        return pairs
+        # no escapes: a value cannot contain ';', so no key can be smuggled in
+        try:
+            pairs = [item.split("=", 1) for item in block.split(";") if item]
+            context = dict(pairs)
+        except ValueError:          # an item without '=' (cut or odd block)
+            return _first_wins(SIMPLE_CONTEXT_PAIR.findall(block))
+        return context if len(context) == len(pairs) else _first_wins(pairs)
+    pairs: dict[str, str] = {}
     for key, value in CONTEXT_PAIR.findall(block):
         pairs.setdefault(key, value.replace(";;", ";"))
     return pairs
 
 
+def _first_wins(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in pairs:
+        out.setdefault(key, value)
+    return out
+
+
 def parse_record(text: str, ctx: ParseContext | None = None) -> Log4jRecord:
     """Parse one record (header line + continuation lines). Raises ParseError."""
     first, _, rest = text.partition("\n")
-    first = first.rstrip("\r")
+    m = HEADER.match(first)
+    if m is not None:   # the common case, kept short
+        ts_text, level, thread, context_block, category, message = m.groups()
+        clock = ctx.clock if ctx is not None else _UTC_CONTEXT.clock
+        try:
+            ts = clock.log4j_ms(ts_text)
+        except ValueError as exc:
+            raise ParseError(f"impossible timestamp {ts_text!r}: {exc}") from None
+        return Log4jRecord(ts, level, thread, parse_context(context_block) if context_block else {},
+                           category, message or "", rest, True)
     complete = True
-    m = HEADER.match(first) or HEADER_NO_THREAD_END.match(first)
+    m = HEADER_NO_THREAD_END.match(first)
     if m is None:
         m = HEADER_LENIENT.match(first)
         if m is None:
@@ -130,11 +151,14 @@ def attribution(context: dict[str, str]) -> dict[str, str]:
     oip = context.get("oip")
     ip = context.get("ip")
     if oip:
-        chain = split_forwarded_for(oip)
-        if chain:
-            out["client_ip"] = canonical_ip(chain[-1])
-        if len(chain) > 1:
-            out["forwarded_for"] = oip
+        if "," in oip:
+            chain = split_forwarded_for(oip)
+            if chain:
+                out["client_ip"] = canonical_ip(chain[-1])
+            if len(chain) > 1:
+                out["forwarded_for"] = oip
+        else:
+            out["client_ip"] = canonical_ip(oip)
         if ip:
             out["proxy_ip"] = canonical_ip(ip)
         port = context.get("oport") or context.get("port")
