@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
-# Installs zimgraph into .venv and runs the main job on the bundled example evidence.
+# Installs zimgraph into .venv and runs the main job on the bundled example evidence:
+# the example generator writes a multi-node collection (deterministic, seed 1), then
+# zimgraph ingests it and exports the timeline.
 # Usage: bash scripts/demo.sh [CASE_DIR]       (default: cases/example)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
 CASE="${1:-cases/example}"
+EVIDENCE=examples/evidence
 if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
-.venv/bin/zimgraph ingest examples/evidence --case "$CASE" --tz Europe/Paris
+if [ ! -f "$EVIDENCE/ground_truth.json" ]; then
+    rm -rf "$EVIDENCE"
+    .venv/bin/python examples/generate.py "$EVIDENCE" --seed 1
+fi
+.venv/bin/zimgraph ingest "$EVIDENCE" --case "$CASE" --tz Europe/Paris
 .venv/bin/zimgraph timeline --case "$CASE" --format timesketch -o "$CASE/timeline.jsonl"
-echo "case ready: $CASE (manifest.json, events.parquet/, rejects.jsonl, timeline.jsonl)"
+echo "case ready: $CASE (manifest.json, events.parquet/, rejects.jsonl, timeline.jsonl);"
+echo "what the example attacks were: $EVIDENCE/ground_truth.json"
