@@ -18,7 +18,7 @@ from zimgraph import __version__
 from zimgraph.clock import TimeZoneError
 from zimgraph.ingest import CaseError, DiscoveryError, ingest as run_ingest
 from zimgraph.ingest.case import Case
-from zimgraph.sources.registry import SOURCES
+from zimgraph.sources.registry import SOURCES, summary
 
 USER_ERRORS = (DiscoveryError, TimeZoneError, CaseError)
 err_console = Console(stderr=True)
@@ -187,8 +187,7 @@ def sources():
     for name in ("source", "file names", "framing", "what it is"):
         table.add_column(name)
     for name, module in SOURCES.items():
-        summary = (module.__doc__ or "").strip().split("\n", 1)[0]
-        table.add_row(name, ", ".join(module.FILENAMES), module.FRAMING, summary)
+        table.add_row(name, ", ".join(module.FILENAMES), module.FRAMING, summary(module))
     Console().print(table)
 
 

@@ -57,6 +57,12 @@ def utc_ms(year: int, month: int, day: int, hour: int = 0, minute: int = 0,
     return ((days * 24 + hour) * 60 + minute - offset_minutes) * 60_000 + second * 1000 + milli
 
 
+def _offset(aware: dt.datetime) -> int:
+    """UTC offset of an aware datetime in milliseconds (a ZoneInfo always has one)."""
+    offset = aware.utcoffset()
+    return int(offset.total_seconds() * 1000) if offset is not None else 0
+
+
 class LocalClock:
     """Converts the wall-clock times of one file, read in order, to UTC milliseconds.
 
@@ -82,13 +88,12 @@ class LocalClock:
         found = self._hours.get(key)
         if found is None:
             naive = dt.datetime(year, month, day, hour, 30)
-            off0 = naive.replace(tzinfo=self.zone).utcoffset()
-            off1 = naive.replace(tzinfo=self.zone, fold=1).utcoffset()
+            off0 = _offset(naive.replace(tzinfo=self.zone))
+            off1 = _offset(naive.replace(tzinfo=self.zone, fold=1))
             # zoneinfo: in the repeated hour fold 0 has the larger (summer) offset; in the
             # skipped hour fold 0 has the smaller (pre-transition) one
             kind = _NORMAL if off0 == off1 else _AMBIGUOUS if off0 > off1 else _NONEXISTENT
-            found = (utc_ms(year, month, day, hour), int(off0.total_seconds() * 1000),
-                     int(off1.total_seconds() * 1000), kind)
+            found = (utc_ms(year, month, day, hour), off0, off1, kind)
             if len(self._hours) > 100_000:
                 self._hours.clear()
             self._hours[key] = found

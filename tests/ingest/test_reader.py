@@ -7,8 +7,8 @@ import lzma
 
 import pytest
 
-from zimgraph.ingest.reader import (BadLine, EvidenceError, EvidenceReader, ORPHAN_CONTINUATION, Record,
-                                    MAX_RECORD_LINES, frame_records, head_lines)
+from zimgraph.ingest.framing import MAX_RECORD_LINES, ORPHAN_CONTINUATION, BadLine, Record, frame_records
+from zimgraph.ingest.reader import EvidenceError, EvidenceReader, head_lines
 
 LINES = [f"2026-11-12 10:00:{i % 60:02d},000 INFO  [t] [name=a@b;] soap - X elapsed={i}" for i in range(5000)]
 TEXT = ("\n".join(LINES) + "\n").encode()

@@ -1,6 +1,5 @@
 """audit.log: every line of the real sample, lockouts, admin changes, SMTP AUTH through SOAP."""
 
-import pytest
 from hypothesis import given, strategies as st
 
 from zimgraph.sources import audit

@@ -1,10 +1,9 @@
 """mailbox.log: the real sample lines and the RECONSTRUCTED shapes of FORMATS.md 1.6."""
 
-import pytest
 from hypothesis import given, strategies as st
 
 from zimgraph.sources import mailbox
-from zimgraph.sources.base import Ignored, ParseContext, ParseError
+from zimgraph.sources.base import ParseContext, ParseError
 
 CTX = ParseContext.for_tests()
 HEAD = "2026-11-12 10:00:00,000 INFO  [qtp1-2:https://mail.example.gov/service/soap/SendMsgRequest] " \

@@ -2,9 +2,9 @@
 
 from hypothesis import given, strategies as st
 
-from zimgraph.ingest.reader import Record, frame_records
+from zimgraph.ingest.framing import Record, frame_records
 from zimgraph.sources import sync
-from zimgraph.sources.base import Ignored, ParseContext, ParseError
+from zimgraph.sources.base import ParseContext, ParseError
 
 CTX = ParseContext.for_tests()
 

@@ -1,4 +1,4 @@
-"""Reading evidence: open read-only, decompress by magic bytes, decode, frame records.
+"""Reading evidence: open read-only, decompress by magic bytes, hash, decode into lines.
 
 Nothing here modifies or decompresses evidence on disk. The raw bytes are hashed
 (SHA-256) while they are read, so each file is read once. Lines that are binary,
@@ -6,9 +6,7 @@ undecodable or absurdly long come out as :class:`BadLine` and end up in the reje
 A corrupt or truncated compressed file stops with :attr:`EvidenceReader.error` set,
 after yielding every line recovered before the damage.
 
->>> import io
->>> [text for _, _, text in frame_records(iter(["2026-01-01 00:00:00,000 WARN [t] [] x - boom", "\\tat a.b(C.java:1)", "2026-01-01 00:00:01,000 INFO [t] [] x - ok"]), "log4j")]
-['2026-01-01 00:00:00,000 WARN [t] [] x - boom\\n\\tat a.b(C.java:1)', '2026-01-01 00:00:01,000 INFO [t] [] x - ok']
+Records are framed by :mod:`zimgraph.ingest.framing`.
 """
 
 from __future__ import annotations
@@ -17,18 +15,14 @@ import bz2
 import gzip
 import hashlib
 import lzma
-import re
 import zlib
 from pathlib import Path
-from typing import Iterable, Iterator, NamedTuple
+from typing import Iterable, Iterator
 
-from zimgraph.sources.base import Ignored
-from zimgraph.sources.log4j import RECORD_START
+from zimgraph.ingest.framing import BadLine
 
 BLOCK_SIZE = 1 << 20
 MAX_LINE_BYTES = 1 << 20           # a longer "line" is rejected (truncated in the rejects)
-MAX_RECORD_LINES = 2000            # continuation lines beyond this are counted, not kept
-MAX_RECORD_CHARS = 1 << 20
 REJECT_TEXT_CHARS = 8192           # how much of a rejected line is written to rejects.jsonl
 
 MAGIC = (
@@ -42,26 +36,6 @@ MAGIC = (
 
 class EvidenceError(Exception):
     """An evidence file cannot be read at all (the message says why and what to do)."""
-
-
-class BadLine(NamedTuple):
-    """A physical line that cannot be decoded as text."""
-    reason: str
-    text: str       # latin-1 rendering of the raw bytes (lossless), truncated
-
-
-class Record(NamedTuple):
-    """One parse unit: ``text`` spans ``n_lines`` physical lines starting at ``line``.
-
-    ``text`` is a BadLine for an undecodable line, or an Ignored for a line the framing
-    itself sets aside (a continuation line before the first record of a file).
-    """
-    line: int
-    n_lines: int
-    text: str | BadLine | Ignored
-
-
-ORPHAN_CONTINUATION = Ignored("continuation of a record from an earlier file")
 
 
 def sniff_compression(path: Path) -> str | None:
@@ -223,79 +197,6 @@ class EvidenceReader:
 
 def _bad_line(reason: str, raw_line: bytes) -> BadLine:
     return BadLine(reason, raw_line[:REJECT_TEXT_CHARS].decode("latin-1"))
-
-
-# amavis[2526]: (02526-20) Passed CLEAN ... (first part of a split line ends with '...')
-# amavis[2526]: (02526-20) ...rest of the line
-_AMAVIS_PART = re.compile(r"amavisd?\[\d+\]: \((?P<id>[\w.-]+)\) (?P<cont>\.\.\.)?")
-
-
-def frame_records(lines: Iterator[str | BadLine], framing: str) -> Iterator[Record]:
-    """Group physical lines into records for the source's framing (line numbers are 1-based).
-
-    Records are yielded as plain ``(line, n_lines, text)`` tuples (the hot path); wrap them
-    in :class:`Record` where names help.
-    """
-    if framing == "log4j":
-        return _frame_log4j(lines)
-    if framing == "syslog":
-        return _frame_syslog(lines)
-    return ((number, 1, text) for number, text in enumerate(lines, start=1))
-
-
-def _frame_log4j(lines: Iterator[str | BadLine]) -> Iterator[Record]:
-    start_line, parts, n_lines, chars = 0, [], 0, 0
-    starts = RECORD_START.match
-    for number, text in enumerate(lines, start=1):
-        is_text = text.__class__ is str
-        if parts and is_text and not (text and starts(text)):
-            # continuation of the current record (stack trace, payload; blank lines included)
-            n_lines += 1
-            if n_lines <= MAX_RECORD_LINES and chars < MAX_RECORD_CHARS:
-                parts.append(text)
-                chars += len(text)
-            continue
-        if parts:
-            yield (start_line, n_lines, "\n".join(parts))
-            parts = []
-        if not is_text or not text:
-            yield (number, 1, text)
-        elif not starts(text):
-            # before the first record of the file: the tail of a record in an older file
-            yield (number, 1, ORPHAN_CONTINUATION)
-        else:
-            start_line, parts, n_lines, chars = number, [text], 1, len(text)
-    if parts:
-        yield (start_line, n_lines, "\n".join(parts))
-
-
-def _frame_syslog(lines: Iterator[str | BadLine]) -> Iterator[Record]:
-    pending: dict[str, list] = {}      # amavis id -> [first line, n_lines, text]
-    for number, text in enumerate(lines, start=1):
-        if text.__class__ is str and "amavis" in text and (text.endswith("...") or pending):
-            m = _AMAVIS_PART.search(text)
-            if m is not None:
-                amavis_id = m["id"]
-                held = pending.pop(amavis_id, None)
-                if held is not None and m["cont"]:
-                    held[1] += 1
-                    held[2] = held[2] + text[m.end():]
-                    if held[2].endswith("..."):
-                        held[2] = held[2][:-3]
-                        pending[amavis_id] = held
-                    else:
-                        yield tuple(held)
-                    continue
-                if held is not None:
-                    yield tuple(held)
-                if text.endswith("...") and not m["cont"]:
-                    if len(pending) > 1000:
-                        yield tuple(pending.pop(next(iter(pending))))
-                    pending[amavis_id] = [number, 1, text[:-3]]
-                    continue
-        yield (number, 1, text)
-    for held in pending.values():
-        yield tuple(held)
 
 
 def head_lines(path: str | Path, *, max_bytes: int = 65536, max_lines: int = 60) -> list[str]:

@@ -21,7 +21,8 @@ import pyarrow.parquet as pq
 
 from zimgraph.clock import LocalClock, SyslogYear
 from zimgraph.events import COLUMNS, PARSER_COLUMNS, SCHEMA
-from zimgraph.ingest.reader import BadLine, EvidenceError, EvidenceReader, frame_records
+from zimgraph.ingest.framing import BadLine, frame_records
+from zimgraph.ingest.reader import EvidenceError, EvidenceReader
 from zimgraph.sources.registry import SOURCES
 from zimgraph.sources.base import Ignored, ParseContext, ParseError
 
@@ -201,8 +202,8 @@ def _parse_file(task: FileTask, progress=None) -> FileResult:
     try:
         for line, n_lines, text in frame_records(reader.lines(), module.FRAMING):
             last_line = max(last_line, line + n_lines - 1)
-            if text.__class__ is not str:
-                if text.__class__ is BadLine:
+            if not isinstance(text, str):
+                if isinstance(text, BadLine):
                     reject(line, n_lines, text.reason, text.text)
                 else:
                     ignored[text.reason] += n_lines

@@ -76,6 +76,7 @@ def parse(record: str, ctx: ParseContext) -> list[dict] | Ignored:
     if not record or record.isspace():
         return BLANK
     msg = record.strip()
+    ts: int | None
     if msg.startswith("---") and not msg.strip("-"):
         return Ignored("freshclam: separator")
     if msg[:1].isupper() and " -> " in msg:      # LogTime: '<ctime> -> <message>'

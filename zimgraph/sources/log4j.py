@@ -83,12 +83,12 @@ def parse_context(block: str) -> dict[str, str]:
     """
     if ";;" not in block:
         # no escapes: a value cannot contain ';', so no key can be smuggled in
-        try:
-            pairs = [item.split("=", 1) for item in block.split(";") if item]
-            context = dict(pairs)
-        except ValueError:          # an item without '=' (cut or odd block)
-            return _first_wins(SIMPLE_CONTEXT_PAIR.findall(block))
-        return context if len(context) == len(pairs) else _first_wins(pairs)
+        items = [item.split("=", 1) for item in block.split(";") if item]
+        if all(len(item) == 2 for item in items):
+            context = {item[0]: item[1] for item in items}
+            if len(context) == len(items):
+                return context
+        return _first_wins(SIMPLE_CONTEXT_PAIR.findall(block))   # odd or repeated keys
     pairs: dict[str, str] = {}
     for key, value in CONTEXT_PAIR.findall(block):
         pairs.setdefault(key, value.replace(";;", ";"))

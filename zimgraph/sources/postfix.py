@@ -456,12 +456,12 @@ def _smtpd_reject(action: str, m: re.Match, queue_id: str | None) -> dict:
                   queue_id=queue_id, client_ip=_ip(m["ip"]), client_port=m["port"],
                   verdict=action, status=code["code"] if code else None,
                   detail=f"{m['stage']}: {reply}" if reply else m["stage"],
-                  **_envelope_fields(ENVELOPE.match(envelope)))
+                  **_envelope_fields(_envelope(envelope)))
 
 
 def _content_reject(action: str, m: re.Match, queue_id: str | None) -> dict:
     """cleanup header/body check: ``header <text> from host[ip]; envelope: reply``."""
-    env = ENVELOPE.match(m["envelope"])
+    env = _envelope(m["envelope"])
     reply = (env["reply"] or "").strip()
     code = REPLY_CODE.match(reply)
     detail = f"{m['what']} {m['text'].strip()}"
@@ -470,6 +470,14 @@ def _content_reject(action: str, m: re.Match, queue_id: str | None) -> dict:
                   status=code["code"] if code else None,
                   detail=f"{detail}: {reply}" if reply else detail,
                   **_envelope_fields(env))
+
+
+def _envelope(text: str) -> re.Match:
+    """ENVELOPE matched at the start of ``text`` (every part of it is optional, so it always does)."""
+    m = ENVELOPE.match(text)
+    if m is None:  # pragma: no cover - the pattern matches the empty string
+        raise ParseError("unreadable envelope")
+    return m
 
 
 def _reject_outcome(action: str, reply: str) -> str:

@@ -14,6 +14,8 @@ The order matters when content alone decides: more specific sources come first.
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
 from types import ModuleType
 
 from zimgraph.sources import (access_log, audit, cbpolicyd, clamd, convertd, freshclam, mailbox,
@@ -35,3 +37,17 @@ def by_file_name(base_name: str) -> ModuleType | None:
         if base_name in module.FILENAMES:
             return module
     return None
+
+
+def summary(module: ModuleType) -> str:
+    """The first line of a source module's docstring, read from its ``.py`` file.
+
+    Read from the source because a module compiled with mypyc (setup.py) has no __doc__.
+    """
+    name = module.__name__.rsplit(".", 1)[-1]
+    source = Path(module.__file__ or "").parent / f"{name}.py"
+    try:
+        doc = ast.get_docstring(ast.parse(source.read_text(encoding="utf-8"))) or ""
+    except (OSError, SyntaxError):
+        doc = module.__doc__ or ""
+    return doc.strip().split("\n", 1)[0]

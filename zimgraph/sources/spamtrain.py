@@ -62,6 +62,7 @@ def parse(record: str, ctx: ParseContext) -> list[dict] | Ignored:
     if not record or record.isspace():
         return BLANK
     m = STAMPED.match(record) if record[:1].isdigit() else None
+    ts: int | None
     if m is not None:
         try:
             ts = ctx.clock.local_ms(int(m["year"]), int(m["mo"]), int(m["d"]),

@@ -106,7 +106,7 @@ def parse_sync_record(rec: log4j.Log4jRecord) -> list[dict] | Ignored:
 def _sendmail_payload(event: dict, payload: str) -> dict:
     event.update(event="sync", outcome="success", detail="SendMail payload")
     head = payload.split("\n\n", 1)[0]
-    recipients = []
+    recipients: list[str] = []
     for m in PAYLOAD_HEADER.finditer(head):
         name, value = m["name"], m["value"].strip()
         if name.lower() == "message-id":
