@@ -218,3 +218,12 @@ def test_a_second_copy_of_the_same_file_is_not_counted_twice(collection, tmp_pat
     assert len(dupes) == 1
     assert summary.manifest["totals"]["duplicates"] == 1
     assert len(load_events(tmp_path / "case")) == summary.manifest["totals"]["events"]
+
+
+def test_a_case_folder_inside_the_evidence_is_not_ingested(collection):
+    case_dir = collection / "case"
+    ingest([str(collection)], str(case_dir), default_zone="Europe/Paris")
+    again = ingest([str(collection)], str(case_dir), default_zone="Europe/Paris")
+    assert again.parsed == []
+    assert [s["path"].rsplit("/", 1)[-1] for s in again.skipped] == ["notes.txt"]
+    assert all("/case/" not in f["abs_path"] for f in again.manifest["files"])

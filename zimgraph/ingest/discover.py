@@ -101,8 +101,12 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def discover(paths: list[str], *, node: str | None = None) -> list[EvidenceFile]:
-    """Every regular file under ``paths`` (sorted, links not followed), recognised."""
+def discover(paths: list[str], *, node: str | None = None,
+             exclude: Path | None = None) -> list[EvidenceFile]:
+    """Every regular file under ``paths`` (sorted, links not followed), recognised.
+
+    Files under ``exclude`` (the case folder, when it sits inside the evidence) are left out.
+    """
     found: list[EvidenceFile] = []
     seen: set[Path] = set()
     for given in paths:
@@ -117,7 +121,7 @@ def discover(paths: list[str], *, node: str | None = None) -> list[EvidenceFile]
             candidates = sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink())
             base = root
         for path in candidates:
-            if path in seen:
+            if path in seen or (exclude is not None and path.is_relative_to(exclude)):
                 continue
             seen.add(path)
             relative = path.relative_to(base).parts

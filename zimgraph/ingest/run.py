@@ -58,7 +58,7 @@ def ingest(paths: list[str], case_dir: str, *, default_zone: str | None = None,
             get_zone(zone)
     case = Case(case_dir).create()
     manifest = case.manifest()
-    evidence = discover(paths, node=node)
+    evidence = discover(paths, node=node, exclude=case.folder.resolve())
     previous = {entry["abs_path"]: entry for entry in manifest.get("files", [])}
     summary = IngestSummary(manifest=manifest)
     tasks: list[tuple[FileTask, EvidenceFile, str]] = []
