@@ -64,3 +64,11 @@ def test_parser_regexes_are_verbose_and_have_a_sample_above():
                 assert "VERBOSE" in source, f"{path.name}:{node.lineno} {node.targets[0].id} is not re.VERBOSE"
                 above = lines[node.lineno - 2].strip()
                 assert above.startswith("#"), f"{path.name}:{node.lineno} {node.targets[0].id} has no sample comment above"
+
+
+def test_every_source_and_shared_grammar_has_a_property_test():
+    """Each parser module is fed arbitrary text by hypothesis in its own test file."""
+    for name in [*SOURCES, "postfix", "amavis", "saslauthd", "log4j"]:
+        path = REPO / "tests" / "sources" / f"test_{name}.py"
+        assert path.is_file(), f"no tests for source {name}"
+        assert "@given" in path.read_text(encoding="utf-8"), f"no property test for {name}"
