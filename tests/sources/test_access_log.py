@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zimgraph.events import EVENT_KINDS, PARSER_COLUMNS
 from zimgraph.sources import access_log, clamd, freshclam, nginx_access, nginx_error, spamtrain
-from zimgraph.sources.base import BLANK, Ignored, ParseContext, ParseError
+from zimgraph.sources.base import BLANK, ParseContext, ParseError
+from tests.sources.fuzz import check_result, mutations
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "formats" / "samples"
 
@@ -162,23 +162,8 @@ def test_module_contract():
     assert access_log.FRAMING == "line"
 
 
-def _mutations(lines: list[str]):
-    return st.builds(lambda line, i, j, s: line[:i] + s + line[j:],
-                     st.sampled_from(lines), st.integers(0, 250), st.integers(0, 250), st.text(max_size=12))
-
-
-def check_result(out) -> None:
-    assert isinstance(out, (list, Ignored))
-    if isinstance(out, list):
-        for ev in out:
-            assert set(ev) <= PARSER_COLUMNS
-            assert ev["event"] in EVENT_KINDS
-            assert isinstance(ev["ts"], int)
-            assert ev.get("size") is None or isinstance(ev["size"], int)
-
-
 @settings(max_examples=400, deadline=None)
-@given(st.one_of(st.text(), _mutations([JETTY_OLD, JETTY_NEW])))
+@given(st.one_of(st.text(), mutations([JETTY_OLD, JETTY_NEW])))
 def test_arbitrary_text_raises_only_parse_error(text):
     try:
         out = access_log.parse(text, ParseContext.for_tests())
