@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from typing import Callable, Iterable
+
 from hypothesis import strategies as st
 
 from zimgraph.events import EVENT_KINDS, PARSER_COLUMNS
-from zimgraph.sources.base import Ignored
+from zimgraph.sources.base import Ignored, ParseError
 
 
 def mutations(lines: list[str], *, reach: int = 250) -> st.SearchStrategy[str]:
@@ -22,3 +25,21 @@ def check_result(out) -> None:
         assert event["event"] in EVENT_KINDS
         assert isinstance(event["ts"], int)
         assert event.get("size") is None or isinstance(event["size"], int)
+
+
+def tally(lines: Iterable[str], parse_one: Callable[[str], object]) -> tuple[Counter, Counter]:
+    """(lines with events / ignored / error, event kinds) over ``lines`` parsed one by one."""
+    counts: Counter = Counter()
+    kinds: Counter = Counter()
+    for line in lines:
+        try:
+            result = parse_one(line)
+        except ParseError:
+            counts["error"] += 1
+            continue
+        if isinstance(result, Ignored):
+            counts["ignored"] += 1
+        else:
+            counts["lines_with_events"] += 1
+            kinds.update(event["event"] for event in result)
+    return counts, kinds

@@ -14,6 +14,7 @@ from zimgraph.events import COLUMNS, EVENT_KINDS, OUTCOMES
 from zimgraph.sources import amavis
 from zimgraph.sources.base import Ignored, ParseContext, ParseError
 from zimgraph.sources.syslog import parse_header
+from tests.sources.fuzz import tally
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "formats" / "samples"
 CTX = ParseContext.for_tests()
@@ -380,19 +381,7 @@ def test_every_amavis_line_of_the_syslog_samples():
 
 def test_message_fragments():
     """Every line of amavis.msg-fragments.log behind a ``(id) `` prefix; counts checked by eye."""
-    counts: Counter = Counter()
-    kinds: Counter = Counter()
-    for line in sample_lines("amavis.msg-fragments.log"):
-        try:
-            result = parse("(00001-01) " + line)
-        except ParseError:
-            counts["error"] += 1
-            continue
-        if isinstance(result, Ignored):
-            counts["ignored"] += 1
-        else:
-            counts["lines_with_events"] += 1
-            kinds.update(ev["event"] for ev in result)
+    counts, kinds = tally(sample_lines("amavis.msg-fragments.log"), lambda line: parse("(00001-01) " + line))
     assert counts == Counter({"ignored": 130, "lines_with_events": 71})
     assert kinds == Counter({"amavis_verdict": 29, "service": 17, "spam_tag": 10, "av_hit": 7,
                              "amavis_part": 5, "amavis_check": 3})

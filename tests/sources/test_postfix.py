@@ -14,6 +14,7 @@ from zimgraph.events import COLUMNS, EVENT_KINDS, OUTCOMES
 from zimgraph.sources import postfix
 from zimgraph.sources.base import Ignored, ParseContext, ParseError
 from zimgraph.sources.syslog import parse_header
+from tests.sources.fuzz import tally
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "formats" / "samples"
 CTX = ParseContext.for_tests()
@@ -365,19 +366,7 @@ def test_every_postfix_line_of_the_syslog_samples():
 
 def test_message_fragments():
     """Every line of postfix.msg-fragments.log: only ParseError may escape; counts checked by eye."""
-    counts: Counter = Counter()
-    kinds: Counter = Counter()
-    for line in sample_lines("postfix.msg-fragments.log"):
-        try:
-            result = parse("postfix/smtpd", line)
-        except ParseError:
-            counts["error"] += 1
-            continue
-        if isinstance(result, Ignored):
-            counts["ignored"] += 1
-        else:
-            counts["lines_with_events"] += 1
-            kinds.update(ev["event"] for ev in result)
+    counts, kinds = tally(sample_lines("postfix.msg-fragments.log"), lambda line: parse("postfix/smtpd", line))
     assert counts == Counter({"ignored": 201, "lines_with_events": 137})
     assert kinds == Counter({"smtp_reject": 69, "msg_sent": 39, "smtp_client": 9, "msg_received": 9,
                              "msg_bounce": 5, "smtp_connect": 4, "smtp_auth": 4})
