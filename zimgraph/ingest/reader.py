@@ -62,11 +62,6 @@ class _HashingReader:
         self.size += len(data)
         return data
 
-    def readinto(self, buffer) -> int:  # used by some decompressors
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
     def readable(self) -> bool:
         return True
 
