@@ -11,6 +11,7 @@ from setuptools import setup
 
 #: the per-line hot path: the parsers and the values they canonicalise
 COMPILED = ["zimgraph/clock.py", "zimgraph/normalize.py", "zimgraph/ingest/framing.py",
+            "zimgraph/ingest/loop.py",
             *sorted(p for p in glob("zimgraph/sources/*.py") if not p.endswith("__init__.py"))]
 
 
