@@ -49,5 +49,6 @@ def test_stops_for_a_full_batch_and_resumes():
     assert loop.run(records, 4, 10_000) is True
     assert len(loop.take_batch()[0]) == 4
     assert loop.run(records, 4, 10_000) is True
+    assert len(loop.take_batch()[0]) == 4
     assert loop.run(records, 4, 10_000) is False
-    assert loop.event_count == 10
+    assert len(loop.take_batch()[0]) == 2 and loop.event_count == 10

@@ -64,12 +64,13 @@ class RecordLoop:
     def _record(self, line: int, n_lines: int, text: str) -> None:
         try:
             out = self.parse(text, self.ctx)
-        except ParseError as exc:
-            self.reject(line, n_lines, str(exc), text)
+        except ParseError as error:
+            self.reject(line, n_lines, str(error), text)
             return
-        except Exception as exc:  # a parser bug must not lose the rest of the file
+        except Exception as bug:  # a parser bug must not lose the rest of the file
+            # (a name of its own: compiled code types an 'as' name by its first except)
             self.parser_errors += 1
-            self.reject(line, n_lines, f"parser error: {type(exc).__name__}: {exc}", text)
+            self.reject(line, n_lines, f"parser error: {type(bug).__name__}: {bug}", text)
             return
         if isinstance(out, Ignored):
             self.ignored[out.reason] = self.ignored.get(out.reason, 0) + n_lines
