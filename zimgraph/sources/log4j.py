@@ -16,7 +16,6 @@ traces, DEBUG payloads).
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 from urllib.parse import parse_qsl
 
 from zimgraph.normalize import canonical_ip, split_forwarded_for
@@ -64,15 +63,22 @@ CONTEXT_PAIR = re.compile(r"([A-Za-z_]+)=((?:[^;]|;;)*);", re.VERBOSE)
 SIMPLE_CONTEXT_PAIR = re.compile(r"\s*([^=;\s]+)=([^;]*);?", re.VERBOSE)
 
 
-class Log4jRecord(NamedTuple):
-    ts: int            # UTC epoch ms
-    level: str
-    thread: str
-    context: dict
-    category: str      # '' when the header was cut
-    message: str       # first line of the message
-    rest: str          # continuation lines (stack trace, payload), '' when none
-    complete: bool     # False when the header was cut or malformed and read leniently
+class Log4jRecord:
+    """One parsed record. A plain class, not a NamedTuple: compiled, it is built in native
+    code for every line."""
+
+    __slots__ = ("ts", "level", "thread", "context", "category", "message", "rest", "complete")
+
+    def __init__(self, ts: int, level: str, thread: str, context: dict[str, str], category: str,
+                 message: str, rest: str, complete: bool) -> None:
+        self.ts = ts                # UTC epoch ms
+        self.level = level
+        self.thread = thread
+        self.context = context
+        self.category = category    # '' when the header was cut
+        self.message = message      # first line of the message
+        self.rest = rest            # continuation lines (stack trace, payload), '' when none
+        self.complete = complete    # False when the header was cut or malformed and read leniently
 
 
 def parse_context(block: str) -> dict[str, str]:

@@ -13,7 +13,6 @@ date of the file, Dec -> Jan rollover), the zone from ``ctx.clock``.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from zimgraph.clock import MONTHS, utc_ms
 from zimgraph.sources.base import ParseContext, ParseError
@@ -25,7 +24,8 @@ from zimgraph.sources.base import ParseContext, ParseError
 BSD_HEADER = re.compile(r"""
     (?P<mon>[A-Z][a-z]{2})\ +(?P<day>\d{1,2})\ (?P<time>\d\d:\d\d:\d\d)(?:\.\d+)?\ +
     (?P<host>\S+)\ +
-    (?P<prog>/?[A-Za-z0-9_.\-/]+?)            # program, may contain '/' and start with '/'
+    (?P<prog>[A-Za-z0-9_.\-/]+)               # program: may contain and start with '/'; greedy, as the
+                                              # class excludes the '[', ':' and ' ' that follow it
     (?:\[(?P<pid>\d+)\])?
     (?::\ ?|\ (?=\d{4}-\d\d-\d\d\ ))          # ': ' or, for imfile copies, a space before a date
     (?P<msg>.*)$
@@ -36,18 +36,23 @@ RFC3339_HEADER = re.compile(r"""
     (?P<date>\d{4}-\d\d-\d\d)T(?P<time>\d\d:\d\d:\d\d)(?:\.(?P<frac>\d+))?
     (?P<tz>Z|[+-]\d\d:?\d\d)\ +
     (?P<host>\S+)\ +
-    (?P<prog>/?[A-Za-z0-9_.\-/]+?)
+    (?P<prog>[A-Za-z0-9_.\-/]+)
     (?:\[(?P<pid>\d+)\])?
     :\ ?(?P<msg>.*)$
     """, re.VERBOSE | re.DOTALL)
 
 
-class SyslogHeader(NamedTuple):
-    ts: int          # UTC epoch milliseconds
-    host: str
-    program: str
-    pid: str | None
-    message: str
+class SyslogHeader:
+    """The parsed header and the message (a plain class, built natively when compiled)."""
+
+    __slots__ = ("ts", "host", "program", "pid", "message")
+
+    def __init__(self, ts: int, host: str, program: str, pid: str | None, message: str) -> None:
+        self.ts = ts            # UTC epoch milliseconds
+        self.host = host
+        self.program = program
+        self.pid = pid
+        self.message = message
 
 
 def looks_like_syslog(line: str) -> bool:

@@ -64,7 +64,8 @@ def _mailboxd_copy(header: syslog.SyslogHeader, ctx: ParseContext) -> list[dict]
             rec = log4j.parse_record(stamp + message.lstrip(), None)
         except ParseError:
             return Ignored("syslog: mailboxd line not in log4j layout")
-        events = mailbox.parse_record(rec._replace(ts=header.ts))
+        rec.ts = header.ts
+        events = mailbox.parse_record(rec)
     if isinstance(events, Ignored):
         return events
     for event in events:
