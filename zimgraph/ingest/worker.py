@@ -23,7 +23,7 @@ from zimgraph.clock import LocalClock, SyslogYear
 from zimgraph.events import COLUMNS, SCHEMA
 from zimgraph.ingest.framing import frame_records
 from zimgraph.ingest.loop import RecordLoop
-from zimgraph.ingest.reader import EvidenceError, EvidenceReader
+from zimgraph.ingest.reader import REJECT_TEXT_CHARS, EvidenceError, EvidenceReader
 from zimgraph.sources.registry import SOURCES
 from zimgraph.sources.base import ParseContext
 
@@ -170,7 +170,7 @@ def _parse_file(task: FileTask, progress=None) -> FileResult:
     def reject(line: int, n_lines: int, reason: str, text: str) -> None:
         rejected[reason] += n_lines
         rejects_file.write(json.dumps({"file": task.display_path, "line": line, "lines": n_lines,
-                                       "reason": reason, "text": text[:8192]},
+                                       "reason": reason, "text": text[:REJECT_TEXT_CHARS]},
                                       ensure_ascii=False) + "\n")
 
     loop = RecordLoop(module.parse, ctx, reject)
@@ -194,25 +194,22 @@ def _parse_file(task: FileTask, progress=None) -> FileResult:
         part_path.unlink()
     if progress is not None:
         progress(0, reader.size - reported_bytes)
-    lines_parsed, events, parser_errors = loop.lines_parsed, loop.event_count, loop.parser_errors
-    first_ts, last_ts, last_line = loop.first_ts, loop.last_ts, loop.last_line
-    ignored = loop.ignored
     result.sha256, result.size, result.error = reader.sha256, reader.size, reader.error
     result.bytes_decompressed = reader.bytes_read
-    result.lines_read = last_line
-    result.lines_parsed = lines_parsed
-    result.lines_ignored = sum(ignored.values())
-    result.ignored_by_reason = dict(sorted(ignored.items()))
+    result.lines_read = loop.last_line
+    result.lines_parsed = loop.lines_parsed
+    result.lines_ignored = sum(loop.ignored.values())
+    result.ignored_by_reason = dict(sorted(loop.ignored.items()))
     result.lines_rejected = sum(rejected.values())
     result.rejected_by_reason = dict(sorted(rejected.items()))
-    result.events = events
-    result.first_ts, result.last_ts = _iso(first_ts), _iso(last_ts)
+    result.events = loop.event_count
+    result.first_ts, result.last_ts = _iso(loop.first_ts), _iso(loop.last_ts)
     result.latin1_lines = reader.latin1_lines
     result.ambiguous_dst_records = clock.ambiguous
     result.nonexistent_dst_records = clock.nonexistent
     result.first_year, result.year_rollovers = years.first_year, years.rollovers
     result.gzip_mtime = _iso(reader.gzip_mtime * 1000) if reader.gzip_mtime else None
-    result.parser_errors = parser_errors
+    result.parser_errors = loop.parser_errors
     return result
 
 
