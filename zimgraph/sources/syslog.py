@@ -64,16 +64,16 @@ def parse_header(line: str, ctx: ParseContext) -> SyslogHeader:
     """Split a syslog line into its header and message; raises ParseError if it is not one."""
     m = BSD_HEADER.match(line)
     if m is not None:
-        month = MONTHS.get(m["mon"])
+        mon, day, t, host, program, pid, message = m.groups()
+        month = MONTHS.get(mon)
         if month is None:
-            raise ParseError(f"unknown month {m['mon']!r} in syslog header")
-        t = m["time"]
+            raise ParseError(f"unknown month {mon!r} in syslog header")
         try:
-            ts = ctx.clock.local_ms(ctx.years.year_for(month), month, int(m["day"]),
+            ts = ctx.clock.local_ms(ctx.years.year_for(month), month, int(day),
                                     int(t[0:2]), int(t[3:5]), int(t[6:8]))
         except ValueError as exc:  # Feb 30, hour 25, ...
             raise ParseError(f"impossible date in syslog header: {exc}") from None
-        return SyslogHeader(ts, m["host"], m["prog"], m["pid"], m["msg"])
+        return SyslogHeader(ts, host, program, pid, message)
     m = RFC3339_HEADER.match(line)
     if m is not None:
         d, t, zone = m["date"], m["time"], m["tz"]
