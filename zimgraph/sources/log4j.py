@@ -204,13 +204,21 @@ def thread_url(thread: str) -> str:
 def url_query(url: str) -> dict[str, str]:
     """Query parameters of a thread URL (ActiveSync User/DeviceId/DeviceType/Cmd), any order.
 
+    The same URLs come back on every request of a device, so results are cached; the
+    returned dict is shared and must not be modified.
+
     >>> url_query("http://h/Microsoft-Server-ActiveSync?Cmd=Sync&User=s4&DeviceId=SEC1")["DeviceId"]
     'SEC1'
     """
-    _, sep, query = url.partition("?")
-    if not sep:
-        return {}
-    return dict(parse_qsl(query, keep_blank_values=True))
+    found = _QUERY_CACHE.get(url)
+    if found is None:
+        _, sep, query = url.partition("?")
+        found = dict(parse_qsl(query, keep_blank_values=True)) if sep else {}
+        if len(_QUERY_CACHE) >= 10_000:
+            _QUERY_CACHE.clear()
+        _QUERY_CACHE[url] = found
+    return found
 
 
+_QUERY_CACHE: dict[str, dict[str, str]] = {}
 _UTC_CONTEXT = ParseContext()
