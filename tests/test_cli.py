@@ -79,3 +79,15 @@ def test_sources_command_lists_every_source():
     result = run("sources")
     for name in SOURCES:
         assert name in result.output
+
+
+def test_summary_lists_the_most_common_reject_reasons(evidence, tmp_path):
+    log = evidence / "mbx01" / "mailbox.log"
+    log.write_bytes(log.read_bytes() + b"\x00binary\n" * 3 + b"2026-10-25 10:00:00,000 INFO  [cut\n")
+    result = run("ingest", str(evidence), "--case", str(tmp_path / "case"))
+    assert result.exit_code == 0, result.output
+    assert "rejected lines are in" in result.output
+    lines = result.output.splitlines()
+    at = next(i for i, line in enumerate(lines) if "most common:" in line)
+    assert lines[at + 1].split() == ["3", "binary", "data", "(NUL", "bytes)"]
+    assert "truncated or malformed log4j header" in lines[at + 2]

@@ -154,7 +154,15 @@ def print_ingest_summary(console: Console, summary, case_dir: str, elapsed: floa
             console.print(f"  duplicate {entry['path']} = {entry['duplicate_of']} (not counted twice)",
                           highlight=False, markup=False)
     if totals["lines_rejected"]:
-        console.print(f"rejected lines are in {Case(case_dir).rejects_path} with file and line", highlight=False)
+        reasons: dict[str, int] = {}
+        for entry in files:
+            for reason, count in entry.get("rejected_by_reason", {}).items():
+                reasons[reason] = reasons.get(reason, 0) + count
+        top = sorted(reasons.items(), key=lambda item: (-item[1], item[0]))[:5]
+        console.print(f"rejected lines are in {Case(case_dir).rejects_path} with file and line; most common:",
+                      highlight=False)
+        for reason, count in top:
+            console.print(f"  {count:>10,}  {reason}", highlight=False, markup=False)
 
 
 @main.command()
