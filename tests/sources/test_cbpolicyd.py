@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import doctest
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -15,16 +14,10 @@ from zimgraph.events import COLUMNS, EVENT_KINDS
 from zimgraph.sources import cbpolicyd
 from zimgraph.sources.base import BLANK, Ignored, ParseContext, ParseError
 from zimgraph.sources.syslog import parse_header
+from tests.sources.samples import sample_lines
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "formats" / "samples"
 CTX = ParseContext.for_tests()
 
-
-def sample_lines(name: str) -> list[str]:
-    path = SAMPLES / name
-    if not path.exists():
-        pytest.skip(f"sample file {path} not found (formats/samples is shared, outside the repo)")
-    return path.read_text(encoding="utf-8").splitlines()
 
 
 def syslog_message(needle: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -12,8 +11,8 @@ from hypothesis import strategies as st
 from zimgraph.sources import access_log, clamd, freshclam, nginx_access, nginx_error, spamtrain
 from zimgraph.sources.base import BLANK, Ignored, ParseContext, ParseError
 from tests.sources.fuzz import check_result, mutations
+from tests.sources.samples import sample_lines
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "formats" / "samples"
 
 FOUND_2020 = ("Wed Jun  3 13:38:51 2020 -> /opt/zimbra/data/amavisd/tmp/amavis-20200603T133848-08980-"
               "BGyhxkrX/parts/p006: Win.Trojan.Hacktool-1505 FOUND")
@@ -45,12 +44,6 @@ def parse_one(line: str, ctx: ParseContext | None = None) -> dict:
     assert isinstance(out, list) and len(out) == 1, out
     return out[0]
 
-
-def sample_lines(name: str) -> list[str]:
-    path = SAMPLES / name
-    if not path.exists():
-        pytest.skip(f"sample file {path} not found (the shared/formats/samples folder is absent)")
-    return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def test_sample_file():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -12,8 +11,8 @@ from hypothesis import strategies as st
 from zimgraph.sources import access_log, clamd, freshclam, nginx_access, nginx_error, spamtrain
 from zimgraph.sources.base import BLANK, Ignored, ParseContext, ParseError
 from tests.sources.fuzz import check_result, mutations
+from tests.sources.samples import sample_lines
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "formats" / "samples"
 
 START_2024 = "ClamAV update process started at Sun Feb 18 17:00:00 2024"
 UP_TO_DATE = "daily.cld database is up-to-date (version: 27189, sigs: 2053641, f-level: 90, builder: raynman)"
@@ -37,12 +36,6 @@ FOREIGN = {
 def utc_ms(*fields: int) -> int:
     return int(dt.datetime(*fields, tzinfo=dt.timezone.utc).timestamp() * 1000)
 
-
-def sample_lines(name: str) -> list[str]:
-    path = SAMPLES / name
-    if not path.exists():
-        pytest.skip(f"sample file {path} not found (the shared/formats/samples folder is absent)")
-    return path.read_text(encoding="utf-8").splitlines()
 
 
 def test_sample_file_in_order():
