@@ -14,7 +14,7 @@ from zimgraph.sources import amavis
 from zimgraph.sources.base import Ignored, ParseContext, ParseError
 from zimgraph.sources.syslog import parse_header
 from tests.sources.fuzz import tally
-from tests.sources.samples import sample_lines
+from tests.sources.samples import sample_lines, syslog_headers
 
 CTX = ParseContext.for_tests()
 
@@ -352,22 +352,17 @@ def test_continuation_regex():
 
 def test_every_amavis_line_of_the_syslog_samples():
     counts: Counter = Counter()
-    for name in ("zimbra.log", "mail.log"):
-        for line in sample_lines(name):
-            try:
-                header = parse_header(line, ParseContext.for_tests())
-            except ParseError:
-                continue
-            if header.program != "amavis":
-                continue
-            result = parse(header.message)
-            if isinstance(result, Ignored):
-                counts["ignored"] += 1
-                continue
-            for ev in result:
-                assert set(ev) <= set(COLUMNS) and ev["event"] in EVENT_KINDS
-                assert ev["outcome"] in OUTCOMES and ev["amavis_id"]
-                counts[ev["event"]] += 1
+    for header in syslog_headers("zimbra.log", "mail.log"):
+        if header.program != "amavis":
+            continue
+        result = parse(header.message)
+        if isinstance(result, Ignored):
+            counts["ignored"] += 1
+            continue
+        for ev in result:
+            assert set(ev) <= set(COLUMNS) and ev["event"] in EVENT_KINDS
+            assert ev["outcome"] in OUTCOMES and ev["amavis_id"]
+            counts[ev["event"]] += 1
     assert counts == Counter({"amavis_verdict": 15, "amavis_check": 12, "amavis_fwd": 9,
                               "amavis_part": 3, "av_hit": 2, "amavis_banned": 1, "ignored": 5})
 

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zimgraph.sources import access_log, clamd, freshclam, nginx_access, nginx_error, spamtrain
+from zimgraph.sources import clamd
 from zimgraph.sources.base import BLANK, Ignored, ParseContext, ParseError
 from tests.sources.fuzz import check_result, mutations
-from tests.sources.samples import sample_lines
+from tests.sources.samples import assert_sniffs_only_its_own, sample_lines
 
 
 FOUND_2020 = ("Wed Jun  3 13:38:51 2020 -> /opt/zimbra/data/amavisd/tmp/amavis-20200603T133848-08980-"
@@ -21,18 +21,6 @@ FOUND_2007 = ("Mon Jun  4 22:39:07 2007 -> /var/lib/amavis/tmp/amavis-20070604T2
 SELFCHECK = "Wed Jun  3 13:30:06 2020 -> SelfCheck: Database status OK."
 STARTED = "Tue Jun  5 00:01:48 2007 -> +++ Started at Tue Jun  5 00:01:48 2007"
 VERSION = "Tue Jun  5 00:01:48 2007 -> clamd daemon 0.90.2 (OS: linux-gnu, ARCH: i386, CPU: i486)"
-FOREIGN = {
-    "access_log": ('[attacker_ip] - - [30/Jun/2022:05:33:18 +0000] "POST /service/soap HTTP/1.0" 401 299 '
-                   '"-" "curl" 7'),
-    "nginx_access": ('203.0.113.7 - - [12/Nov/2013:10:15:02 +0100]  "GET /zimbra/ HTTP/1.1" 200 512 "-" '
-                     '"Mozilla/5.0" "-"'),
-    "nginx_error": "2026/11/12 10:00:00 [notice] 4320#4320: signal process started",
-    "freshclam": "ClamAV update process started at Sun Feb 18 17:00:00 2024",
-    "freshclam_logtime": ("Sun Feb 18 17:00:02 2024 -> daily.cld database is up-to-date (version: 27189, "
-                          "sigs: 2053641, f-level: 90, builder: raynman)"),
-    "spamtrain": "20261112230001 Starting spam/ham extraction from system accounts.",
-    "syslog": "Mar 15 09:16:40 mail postfix/smtpd[9392]: connect from x[1.2.3.4]",
-}
 
 
 def utc_ms(*fields: int) -> int:
@@ -103,12 +91,7 @@ def test_selfcheck_ignored_and_blank():
 
 
 def test_sniff_own_lines_and_not_the_others():
-    for line in (FOUND_2020, FOUND_2007, SELFCHECK, STARTED, VERSION):
-        assert clamd.sniff(line)
-        for other in (access_log, nginx_access, nginx_error, freshclam, spamtrain):
-            assert not other.sniff(line), other.NAME
-    for name, line in FOREIGN.items():
-        assert not clamd.sniff(line), name
+    assert_sniffs_only_its_own(clamd, (FOUND_2020, FOUND_2007, SELFCHECK, STARTED, VERSION))
 
 
 def test_module_contract():

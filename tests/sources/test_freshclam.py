@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zimgraph.sources import access_log, clamd, freshclam, nginx_access, nginx_error, spamtrain
+from zimgraph.sources import freshclam
 from zimgraph.sources.base import BLANK, Ignored, ParseContext, ParseError
 from tests.sources.fuzz import check_result, mutations
-from tests.sources.samples import sample_lines
+from tests.sources.samples import assert_sniffs_only_its_own, sample_lines
 
 
 START_2024 = "ClamAV update process started at Sun Feb 18 17:00:00 2024"
@@ -19,18 +19,6 @@ UP_TO_DATE = "daily.cld database is up-to-date (version: 27189, sigs: 2053641, f
 OLD_UP_TO_DATE = "main.cvd is up to date (version: 55, sigs: 2424225, f-level: 60, builder: neo)"
 WARNING = "WARNING: Can't query current.cvd.clamav.net"
 SEPARATOR = "--------------------------------------"
-FOREIGN = {
-    "access_log": ('[attacker_ip] - - [30/Jun/2022:05:33:18 +0000] "POST /service/soap HTTP/1.0" 401 299 '
-                   '"-" "curl" 7'),
-    "nginx_access": ('203.0.113.7 - - [12/Nov/2013:10:15:02 +0100]  "GET /zimbra/ HTTP/1.1" 200 512 "-" '
-                     '"Mozilla/5.0" "-"'),
-    "nginx_error": "2026/11/12 10:00:00 [notice] 4320#4320: signal process started",
-    "clamd": "Wed Jun  3 13:30:06 2020 -> SelfCheck: Database status OK.",
-    "clamd_found": ("Wed Jun  3 13:38:51 2020 -> /opt/zimbra/data/amavisd/tmp/amavis-20200603T133848-08980-"
-                    "BGyhxkrX/parts/p006: Win.Trojan.Hacktool-1505 FOUND"),
-    "spamtrain": "20261112230001 Starting spam/ham extraction from system accounts.",
-    "syslog": "Mar 15 09:16:40 mail postfix/smtpd[9392]: connect from x[1.2.3.4]",
-}
 
 
 def utc_ms(*fields: int) -> int:
@@ -99,12 +87,7 @@ def test_blank_separator_and_bad_start():
 
 
 def test_sniff_own_lines_and_not_the_others():
-    for line in (START_2024, UP_TO_DATE, OLD_UP_TO_DATE, f"Sun Feb 18 17:00:02 2024 -> {UP_TO_DATE}"):
-        assert freshclam.sniff(line)
-        for other in (access_log, nginx_access, nginx_error, clamd, spamtrain):
-            assert not other.sniff(line), other.NAME
-    for name, line in FOREIGN.items():
-        assert not freshclam.sniff(line), name
+    assert_sniffs_only_its_own(freshclam, (START_2024, UP_TO_DATE, OLD_UP_TO_DATE, f"Sun Feb 18 17:00:02 2024 -> {UP_TO_DATE}"))
 
 
 def test_module_contract():

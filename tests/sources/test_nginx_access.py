@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zimgraph.sources import access_log, clamd, freshclam, nginx_access, nginx_error, spamtrain
+from zimgraph.sources import nginx_access
 from zimgraph.sources.base import BLANK, ParseContext, ParseError
 from tests.sources.fuzz import check_result, mutations
+from tests.sources.samples import assert_sniffs_only_its_own
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "formats" / "samples"
 
@@ -26,17 +27,6 @@ LINE_2013 = ('203.0.113.7 - - [12/Nov/2013:10:15:02 +0100]  "GET /zimbra/ HTTP/1
 JETTY = ('[attacker_ip] - - [30/Jun/2022:05:33:18 +0000] "POST [snipped]/service/extension/backup/'
          'mboximport?account-name=admin&ow=1&no-switch=true HTTP/1.0" 401 299 "[snipped]" '
          '"Mozilla/5.0 (X11; Linux x86_64; rv:101.0) Gecko/20100101 Firefox/101.0" 7')
-FOREIGN = {
-    "access_log": JETTY,
-    "access_log_old": ('10.72.186.147 -  -  [06/May/2009:00:00:05 +0000] "GET /zimbra/img/logo/blank.ico '
-                       'HTTP/1.1" 200 894 "-" "Mozilla/5.0"'),
-    "nginx_error": ('2026/11/12 10:15:02 [info] 4321#0: *77 client login failed: "x" while in http auth '
-                    'state, client: 203.0.113.7, server: 0.0.0.0:993, login: "alice"'),
-    "clamd": "Wed Jun  3 13:30:06 2020 -> SelfCheck: Database status OK.",
-    "freshclam": "ClamAV update process started at Sun Feb 18 17:00:00 2024",
-    "spamtrain": "20261112230001 Starting spam/ham extraction from system accounts.",
-    "syslog": "Mar 15 09:16:40 mail postfix/smtpd[9392]: connect from x[1.2.3.4]",
-}
 
 
 def utc_ms(*fields: int) -> int:
@@ -185,12 +175,7 @@ def test_blank_and_garbage():
 
 
 def test_sniff_own_lines_and_not_the_others():
-    for line in (LINE_2017, LINE_2014, LINE_2013):
-        assert nginx_access.sniff(line)
-        for other in (access_log, nginx_error, clamd, freshclam, spamtrain):
-            assert not other.sniff(line), other.NAME
-    for name, line in FOREIGN.items():
-        assert not nginx_access.sniff(line), name
+    assert_sniffs_only_its_own(nginx_access, (LINE_2017, LINE_2014, LINE_2013))
 
 
 def test_module_contract():

@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zimgraph.sources import access_log, clamd, freshclam, nginx_access, nginx_error, spamtrain
+from zimgraph.sources import nginx_error
 from zimgraph.sources.base import BLANK, ParseContext, ParseError
 from tests.sources.fuzz import check_result, mutations
+from tests.sources.samples import assert_sniffs_only_its_own
 
 # RECONSTRUCTED from nginx ngx_mail_log_error / Zimbra's nginx fork (no public Zimbra line)
 ZMAUTH_FAILED = ('2026/11/12 10:15:02 [error] 4321#0: *77 An error occurred in mail zmauth: LOGIN failed '
@@ -29,17 +30,6 @@ HTTP_ERROR = ('2026/11/12 10:16:00 [error] 4321#0: *80 upstream timed out (110: 
               '"https://10.0.0.5:8443/service/soap/AuthRequest", host: "mail.example.com"')
 NOTICE = "2026/11/12 10:00:00 [notice] 4320#4320: signal process started"
 OWN = (ZMAUTH_FAILED, HTTP_AUTH_FAILED, CONNECTED, PROXYING, HTTP_ERROR, NOTICE)
-FOREIGN = {
-    "access_log": ('[attacker_ip] - - [30/Jun/2022:05:33:18 +0000] "POST /service/soap HTTP/1.0" 401 299 '
-                   '"-" "curl" 7'),
-    "nginx_access": ('203.0.113.7:51234 - - [12/Nov/2026:10:15:02 +0100]  "GET https://m.example.com/ '
-                     'HTTP/1.1" 200 1 "-" "x" "-" "10.0.0.4:443"'),
-    "clamd": "Wed Jun  3 13:30:06 2020 -> SelfCheck: Database status OK.",
-    "freshclam": "ClamAV update process started at Sun Feb 18 17:00:00 2024",
-    "spamtrain": "20261112230001 Starting spam/ham extraction from system accounts.",
-    "cbpolicyd": "[2020/06/03-13:38:51 - 1234] [CORE] INFO: Process Backgrounded",
-    "syslog": "Mar 15 09:16:40 mail postfix/smtpd[9392]: connect from x[1.2.3.4]",
-}
 
 
 def parse_one(line: str, ctx: ParseContext | None = None) -> dict:
@@ -121,12 +111,7 @@ def test_blank_and_garbage():
 
 
 def test_sniff_own_lines_and_not_the_others():
-    for line in OWN:
-        assert nginx_error.sniff(line)
-        for other in (access_log, nginx_access, clamd, freshclam, spamtrain):
-            assert not other.sniff(line), other.NAME
-    for name, line in FOREIGN.items():
-        assert not nginx_error.sniff(line), name
+    assert_sniffs_only_its_own(nginx_error, OWN)
 
 
 def test_module_contract():

@@ -14,7 +14,7 @@ from zimgraph.sources import postfix
 from zimgraph.sources.base import Ignored, ParseContext, ParseError
 from zimgraph.sources.syslog import parse_header
 from tests.sources.fuzz import tally
-from tests.sources.samples import sample_lines
+from tests.sources.samples import sample_lines, syslog_headers
 
 CTX = ParseContext.for_tests()
 
@@ -335,23 +335,18 @@ def test_tls_and_lost_connection_are_ignored():
 
 def test_every_postfix_line_of_the_syslog_samples():
     counts: Counter = Counter()
-    for name in ("zimbra.log", "mail.log"):
-        for line in sample_lines(name):
-            try:
-                header = parse_header(line, ParseContext.for_tests())
-            except ParseError:
-                continue
-            if not header.program.startswith("postfix/"):
-                continue
-            result = parse(header.program, header.message)
-            if isinstance(result, Ignored):
-                counts["ignored"] += 1
-                continue
-            for ev in result:
-                assert set(ev) <= set(COLUMNS) and ev["event"] in EVENT_KINDS
-                assert ev["outcome"] in OUTCOMES
-                assert not {"ts", "host", "program"} & set(ev)
-                counts[ev["event"]] += 1
+    for header in syslog_headers("zimbra.log", "mail.log"):
+        if not header.program.startswith("postfix/"):
+            continue
+        result = parse(header.program, header.message)
+        if isinstance(result, Ignored):
+            counts["ignored"] += 1
+            continue
+        for ev in result:
+            assert set(ev) <= set(COLUMNS) and ev["event"] in EVENT_KINDS
+            assert ev["outcome"] in OUTCOMES
+            assert not {"ts", "host", "program"} & set(ev)
+            counts[ev["event"]] += 1
     assert counts == Counter({"msg_received": 34, "smtp_connect": 20, "smtp_client": 17,
                               "msg_sent": 15, "smtp_auth": 10, "smtp_reject": 1, "msg_bounce": 1,
                               "ignored": 32})
