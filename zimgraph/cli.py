@@ -15,19 +15,10 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Ti
 from rich.table import Table
 
 from zimgraph import __version__
-from zimgraph.clock import TimeZoneError
-from zimgraph.ingest import CaseError, DiscoveryError, ingest as run_ingest
+from zimgraph.console import USER_ERRORS, UserError, err_console
+from zimgraph.ingest import ingest as run_ingest
 from zimgraph.ingest.case import Case
 from zimgraph.sources.registry import SOURCES, summary
-
-USER_ERRORS = (DiscoveryError, TimeZoneError, CaseError)
-err_console = Console(stderr=True)
-
-
-class UserError(click.ClickException):
-    """A mistake in the command line or the case: one line, exit status 2."""
-    exit_code = 2
-
 
 class ZimgraphGroup(click.Group):
     """Turns library user errors into one-line messages."""
@@ -35,7 +26,7 @@ class ZimgraphGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except USER_ERRORS as exc:
+        except tuple(USER_ERRORS) as exc:
             raise UserError(str(exc)) from None
         except KeyboardInterrupt:
             err_console.print("interrupted: the case keeps what was complete; run the same command again")
@@ -197,6 +188,12 @@ def sources():
     for name, module in SOURCES.items():
         table.add_row(name, ", ".join(module.FILENAMES), module.FRAMING, summary(module))
     Console().print(table)
+
+
+# Feature commands live next to their library code; registered here, in the order of the pipeline.
+COMMANDS: list[click.Command] = []
+for command in COMMANDS:
+    main.add_command(command)
 
 
 if __name__ == "__main__":  # pragma: no cover
