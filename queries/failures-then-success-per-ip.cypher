@@ -5,7 +5,7 @@
 //   then logged in to (a login that ended after the first failure).
 // answers: Initial access (DESIGN 1.2): brute force / password spraying that succeeded.
 // tags: initial-access, brute-force
-// param: min_failed_accounts (integer, default 3): at least this many accounts failed from the IP
+// param: min_failed_accounts (integer, default 5): at least this many accounts failed from the IP
 // param: case_name (string, default ""): only this case's nodes ("" = every case in the database)
 MATCH (i:IP)-[f:AUTH_FAILED]->(a:Account)
 WHERE ($case_name = '' OR i.case_name = $case_name) AND coalesce(i.infrastructure, false) = false

@@ -65,13 +65,15 @@ def _iso(value) -> str:
 def typed(value, kind: str):
     """A property value as the vocabulary types it (None when missing).
 
-    >>> typed(["b", "a", "b"], "STRING[]"), typed(3.0, "INT64"), typed(float("nan"), "DOUBLE")
-    (['a', 'b'], 3, None)
+    Lists keep the graph's order (evidence is earliest first).
+
+    >>> typed(["b", "a", None], "STRING[]"), typed(3.0, "INT64"), typed(float("nan"), "DOUBLE")
+    (['b', 'a'], 3, None)
     """
     if kind == STRING_LIST:
         if value is None or isinstance(value, str):
             return [] if value is None else [value]
-        return sorted({str(item) for item in value if not _missing(item)})
+        return [str(item) for item in value if not _missing(item)]
     if _missing(value):
         return None
     if kind == INT64:

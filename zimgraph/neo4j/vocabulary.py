@@ -21,16 +21,13 @@ relationship has ``type``, ``count``, ``first_seen``, ``last_seen``, ``protocols
 
 from __future__ import annotations
 
+from zimgraph.graph import model
+
 #: property types, named as the embedded engine names them (Neo4j infers its own from the values)
 STRING, INT64, DOUBLE, BOOLEAN, STRING_LIST = "STRING", "INT64", "DOUBLE", "BOOLEAN", "STRING[]"
 
-NODE_KINDS: tuple[str, ...] = ("Account", "IP", "UserAgent", "Sender", "Attachment", "AmavisSession",
-                               "Device", "Message")
-
-#: the node id prefix of each kind (``ip:203.0.113.9``)
-ID_PREFIX: dict[str, str] = {"Account": "account", "IP": "ip", "UserAgent": "ua", "Sender": "sender",
-                             "Attachment": "sha1", "AmavisSession": "session", "Device": "device",
-                             "Message": "message"}
+#: the graph's node kinds (zimgraph.graph.model), in its order
+NODE_KINDS: tuple[str, ...] = tuple(model.NODE_KINDS)
 
 COMMON_NODE_PROPERTIES: dict[str, str] = {
     "id": STRING, "case_name": STRING, "kind": STRING, "value": STRING,
@@ -39,34 +36,19 @@ COMMON_NODE_PROPERTIES: dict[str, str] = {
 
 KIND_PROPERTIES: dict[str, dict[str, str]] = {
     "Account": {"internal": BOOLEAN},
-    "IP": {"infrastructure": BOOLEAN, "role": STRING},
+    "IP": {"infrastructure": BOOLEAN, "role": STRING, "private": BOOLEAN},
     "UserAgent": {},
     "Sender": {"internal_domain": BOOLEAN},
     "Attachment": {"names": STRING_LIST, "content_types": STRING_LIST, "size": INT64},
     "AmavisSession": {},
     "Device": {"device_type": STRING},
-    "Message": {"message_id": STRING, "direction": STRING, "verdict": STRING, "score": DOUBLE, "spf": STRING},
+    "Message": {"message_id": STRING, "direction": STRING, "verdict": STRING, "score": DOUBLE, "spf": STRING,
+                "sender": STRING, "subject_account": STRING},
 }
 
-#: (relationship type, from kind, to kind), in the order of docs/model.md
-RELATIONSHIPS: tuple[tuple[str, str, str], ...] = (
-    ("LOGGED_IN", "IP", "Account"),
-    ("AUTH_FAILED", "IP", "Account"),
-    ("LOCKED_OUT", "IP", "Account"),
-    ("ACCESSED", "IP", "Account"),
-    ("USED_UA", "Account", "UserAgent"),
-    ("USED_UA", "IP", "UserAgent"),
-    ("SYNCED", "Account", "Device"),
-    ("USED_DEVICE", "IP", "Device"),
-    ("SENT", "Account", "Message"),
-    ("SENT", "Sender", "Message"),
-    ("SUBMITTED", "IP", "Message"),
-    ("SUBMITTED", "UserAgent", "Message"),
-    ("DELIVERED_TO", "Message", "Account"),
-    ("ADDRESSED_TO", "Message", "Sender"),
-    ("CARRIED", "Message", "Attachment"),
-    ("SCANNED_AS", "Message", "AmavisSession"),
-)
+#: (relationship type, from kind, to kind), in the order of zimgraph.graph.model.EDGE_TYPES
+RELATIONSHIPS: tuple[tuple[str, str, str], ...] = tuple(
+    (rel, source, target) for rel, (sources, target, _doc) in model.EDGE_TYPES.items() for source in sources)
 
 RELATIONSHIP_TYPES: tuple[str, ...] = tuple(dict.fromkeys(rel for rel, _, _ in RELATIONSHIPS))
 

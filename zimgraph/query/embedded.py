@@ -94,21 +94,32 @@ def _remove(path: Path) -> None:
             candidate.unlink()
 
 
-def case_database(case_dir, *, graph=None, case_name: str, rebuild: bool = False) -> Path:
-    """The case's embedded database, built or rebuilt when the case graph changed; returns its path."""
-    from zimgraph.neo4j.casegraph import load_case_graph
+def case_database(case_dir, *, case_name: str, rebuild: bool = False, graph=None) -> Path:
+    """The case's embedded database, built or rebuilt when the case changed; returns its path.
+
+    Freshness is the case's own fingerprint (events, overrides, zimgraph version), so an
+    up-to-date database is used without rebuilding the graph; a ``graph`` passed in is
+    fingerprinted by its rows instead.
+    """
     from zimgraph.neo4j.push import rows_fingerprint
     case = Path(case_dir)
     path, meta_path = case / DB_NAME, case / META_NAME
-    graph = graph if graph is not None else load_case_graph(case_dir)
-    rows = graph_rows(graph, case_name=case_name)
-    key = {"layout": LAYOUT_VERSION, "case_name": case_name, "fingerprint": rows_fingerprint(rows)}
+    rows = None
+    if graph is None:
+        from zimgraph.casedata import load_case
+        data = load_case(case_dir)
+        fingerprint = "case:" + data.fingerprint
+    else:
+        rows = graph_rows(graph, case_name=case_name)
+        fingerprint = "graph:" + rows_fingerprint(rows)
+    key = {"layout": LAYOUT_VERSION, "case_name": case_name, "fingerprint": fingerprint}
     if not rebuild and path.exists() and meta_path.is_file():
         try:
             if json.loads(meta_path.read_text(encoding="utf-8")) == key:
                 return path
         except ValueError:
             pass
+    graph = data.graph if graph is None else graph
     build_database(graph, path, case_name=case_name, rows=rows)
     meta_path.write_text(json.dumps(key), encoding="utf-8")
     return path

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from zimgraph.console import user_error
 from zimgraph.query.header import LibraryQuery
@@ -16,6 +17,11 @@ from zimgraph.query.header import LibraryQuery
 @user_error
 class QueryParamError(ValueError):
     """A --param that the query does not take, lacks, or that has the wrong type."""
+
+
+@user_error
+class QueryRunError(RuntimeError):
+    """The engine refused or failed the query (syntax it does not support, a server error)."""
 
 
 @dataclass
@@ -33,6 +39,25 @@ class QueryResult:
     def to_json(self) -> dict:
         return {"query": self.query.name, "title": self.query.title, "engine": self.engine,
                 "parameters": self.parameters, "columns": self.columns, "rows": self.records()}
+
+
+def plain(value):
+    """A result cell as plain JSON-able data: lists sorted (Cypher's collect() has no order), integral
+    decimals (the embedded engine's 128-bit sums) as int, anything else from a driver as text.
+
+    >>> plain([3, 1, 2]), plain(Decimal("90")), plain(None)
+    ([1, 2, 3], 90, None)
+    """
+    if isinstance(value, (list, tuple)):
+        items = [plain(item) for item in value]
+        return sorted(items, key=lambda item: (item is None, str(type(item)), item if item is not None else 0))
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, float) and value != value:
+        return None
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
 
 
 def _signature(query: LibraryQuery) -> str:
@@ -63,8 +88,13 @@ def run_embedded(query: LibraryQuery, parameters: dict, *, case_dir, case_name: 
     """Run on the case's embedded database (built or refreshed first)."""
     from zimgraph.query.embedded import case_database, run_cypher
     path = case_database(case_dir, case_name=case_name, rebuild=rebuild, graph=graph)
-    columns, rows = run_cypher(path, query.text, parameters)
-    return QueryResult(query, parameters, "embedded", columns, rows)
+    try:
+        columns, rows = run_cypher(path, query.text, parameters)
+    except RuntimeError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise QueryRunError(f"the embedded engine could not run {query.name}: {first} "
+                            "(queries/README.md lists the Cypher it supports)") from None
+    return QueryResult(query, parameters, "embedded", columns, [[plain(v) for v in row] for row in rows])
 
 
 def run_neo4j(query: LibraryQuery, parameters: dict, *, uri: str, user: str | None, password: str | None,
@@ -73,9 +103,13 @@ def run_neo4j(query: LibraryQuery, parameters: dict, *, uri: str, user: str | No
     from zimgraph.neo4j.push import open_driver
     own = driver is None
     driver = driver or open_driver(uri, user, password)
+    from neo4j.exceptions import Neo4jError
     try:
         records, _, keys = driver.execute_query(query.text, parameters, database_=database)
+    except Neo4jError as exc:
+        raise QueryRunError(f"Neo4j could not run {query.name}: {exc.message or exc}") from None
     finally:
         if own:
             driver.close()
-    return QueryResult(query, parameters, "neo4j", list(keys), [list(record.values()) for record in records])
+    return QueryResult(query, parameters, "neo4j", list(keys),
+                       [[plain(v) for v in record.values()] for record in records])
