@@ -27,6 +27,7 @@ from zimgraph.console import user_error
 from zimgraph.neo4j import statements as S
 from zimgraph.neo4j.rows import GraphRows, graph_rows
 
+BOLT_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
 #: a checkpoint of one push lives in the case folder under this name
 CHECKPOINT_NAME = "neo4j_push.json"
 
@@ -187,6 +188,9 @@ def open_driver(uri: str, user: str | None, password: str | None):
     """A connected ``neo4j`` driver, or :class:`Neo4jPushError` saying what is wrong with the URI or login."""
     from neo4j import GraphDatabase
     exceptions, gone = _driver_errors()
+    if uri.split("://", 1)[0] not in BOLT_SCHEMES:
+        raise Neo4jPushError(f"not a Neo4j Bolt URI: {uri!r}; write e.g. --uri neo4j://localhost:7687 "
+                             f"(schemes: {', '.join(BOLT_SCHEMES)})")
     auth = (user or "neo4j", password) if password is not None else None
     try:
         driver = GraphDatabase.driver(uri, auth=auth)
