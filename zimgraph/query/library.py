@@ -1,7 +1,7 @@
 """The hunt library: ``queries/*.cypher`` at the root of the repository, one query per file.
 
 >>> [q.name for q in list_queries()][:2]
-['accounts-per-device', 'accounts-sharing-indicators-with-account']
+['accounts-per-device', 'accounts-sending-attachment']
 >>> find_query("logins-from-ip").params[0].name
 'case_name'
 """
