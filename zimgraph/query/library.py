@@ -3,7 +3,7 @@
 >>> [q.name for q in list_queries()][:2]
 ['accounts-per-device', 'accounts-sending-attachment']
 >>> find_query("logins-from-ip").params[0].name
-'case_name'
+'ip'
 """
 
 from __future__ import annotations
