@@ -34,3 +34,34 @@ def test_push_to_nothing_or_a_bad_uri_is_one_line(example_case):
     assert down.exit_code == 2 and "cannot reach Neo4j" in down.output and "Traceback" not in down.output
     bad = runner.invoke(main, ["neo4j", "push", "--case", str(folder), "--uri", "http://127.0.0.1:7474", "--password", "x"])
     assert bad.exit_code == 2 and "not a Neo4j Bolt URI" in bad.output
+
+
+def test_push_command_end_to_end_with_a_recording_driver(example_case, tmp_path, monkeypatch):
+    """The command's flow (load, checkpoint, progress, count check, messages) with the driver recorded."""
+    import json
+    import shutil
+
+    from zimgraph.neo4j import push as push_module
+    from tests.neo4j.recorder import RecordingDriver
+
+    _, folder = example_case
+    copy = tmp_path / "acme"
+    shutil.copytree(folder, copy, ignore=shutil.ignore_patterns("embedded.*", "neo4j_push.json"))
+    drivers = []
+
+    def fake_open(uri, user, password):
+        drivers.append(RecordingDriver())
+        drivers[-1].close = lambda: None
+        return drivers[-1]
+    monkeypatch.setattr(push_module, "open_driver", fake_open)
+    result = CliRunner().invoke(main, ["neo4j", "push", "--case", str(copy), "--uri", "neo4j://db:7687",
+                                       "--password", "pw", "--batch", "500"])
+    assert result.exit_code == 0, result.output
+    graph = load_case(copy).graph
+    assert f"pushed case 'acme': {graph.number_of_nodes():,} nodes, {graph.number_of_edges():,} relationships" \
+        in result.output
+    assert "count check: Neo4j holds exactly" in result.output
+    saved = json.loads((copy / "neo4j_push.json").read_text())
+    assert saved["complete"] and saved["key"]["case_name"] == "acme" and saved["key"]["target"] == "neo4j://db:7687"
+    sent = [params for _, params in drivers[0].calls if "rows" in params]
+    assert max(len(p["rows"]) for p in sent) == 500 and all(p["case_name"] == "acme" for p in sent)

@@ -50,8 +50,9 @@ def push_command(case_dir, uri, user, password, database, batch, case_name):
         password = click.prompt(f"Neo4j password for {user}", hide_input=True, err=True)
     name = case_name or case_name_of(case_dir)
     graph = load_case_graph(case_dir)
+    rows = graph_rows(graph, case_name=name)
     checkpoint = PushCheckpoint(Path(case_dir) / CHECKPOINT_NAME, target=f"{uri} {database or ''}".strip(),
-                                case_name=name, fingerprint=rows_fingerprint(graph_rows(graph, case_name=name)))
+                                case_name=name, fingerprint=rows_fingerprint(rows))
     driver = open_driver(uri, user, password)
     progress = Progress(TextColumn("[bold]pushing"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,} rows"),
                         TimeElapsedColumn(), console=err_console, transient=True)
@@ -63,7 +64,7 @@ def push_command(case_dir, uri, user, password, database, batch, case_name):
     try:
         with progress:
             report = push(graph, driver=driver, case_name=name, database=database, batch=batch,
-                          progress=on_progress, checkpoint=checkpoint)
+                          progress=on_progress, checkpoint=checkpoint, rows=rows)
     finally:
         driver.close()
     resumed = f", {report.batches_skipped} batch(es) already sent before" if report.batches_skipped else ""

@@ -110,16 +110,17 @@ def _driver_errors():
 
 def push(graph, *, driver, case_name: str, database: str | None = None, batch: int = 1000,
          progress: Callable[[int, int], None] | None = None,
-         checkpoint: PushCheckpoint | None = None) -> PushReport:
+         checkpoint: PushCheckpoint | None = None, rows: GraphRows | None = None) -> PushReport:
     """Send ``graph`` to Neo4j through ``driver`` under ``case_name``; returns a :class:`PushReport`.
 
-    ``progress(done_rows, total_rows)`` is called after every batch. Raises
+    ``progress(done_rows, total_rows)`` is called after every batch; ``rows`` (the graph's
+    :func:`graph_rows` for ``case_name``) saves converting the graph again. Raises
     :class:`Neo4jPushError` when the server goes away (re-run to complete).
     """
     if batch < 1:
         raise Neo4jPushError(f"--batch must be at least 1, not {batch}")
     started = time.monotonic()
-    rows = graph_rows(graph, case_name=case_name)
+    rows = rows if rows is not None else graph_rows(graph, case_name=case_name)
     total = rows.node_count() + rows.relationship_count()
     report = PushReport(case_name=case_name, nodes=rows.node_count(), relationships=rows.relationship_count())
     done_rows = 0
