@@ -67,10 +67,17 @@ def typed(value, kind: str):
 
     Lists keep the graph's order (evidence is earliest first).
 
-    >>> typed(["b", "a", None], "STRING[]"), typed(3.0, "INT64"), typed(float("nan"), "DOUBLE")
+    >>> typed(("b", "a", None), "STRING[]"), typed(3.0, "INT64"), typed(float("nan"), "DOUBLE")
     (['b', 'a'], 3, None)
     """
+    kind_of_value = type(value)
+    if kind_of_value is str and kind not in (STRING_LIST, INT64, DOUBLE, BOOLEAN):
+        return value                      # the common case first: a string property
+    if kind_of_value is int and kind == INT64:
+        return value
     if kind == STRING_LIST:
+        if kind_of_value is list:
+            return value                  # the graph's lists are lists of strings (docs/model.md)
         if value is None or isinstance(value, str):
             return [] if value is None else [value]
         return [str(item) for item in value if not _missing(item)]
