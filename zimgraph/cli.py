@@ -192,8 +192,9 @@ def sources():
 
 # Feature commands live next to their library code; registered here, in the order of the pipeline.
 from zimgraph.graph.cli import graph  # noqa: E402
+from zimgraph.hunts.cli import hunt, show  # noqa: E402
 
-COMMANDS: list[click.Command] = [graph]
+COMMANDS: list[click.Command] = [graph, hunt, show]
 for command in COMMANDS:
     main.add_command(command)
 
