@@ -105,6 +105,10 @@ def new_client(case, *, baseline_fraction: float = 0.33, shared_accounts: int = 
                 row.update(lookup(ip))
             details.append(row)
         severity = min(severities, key=SEVERITY_RANK.__getitem__)
+        # the finding's indicators are the clients at its severity; the others stay in the details
+        top = {(d["client_ip"], d["user_agent"], d["device_id"]) for d in details if d["severity"] == severity}
+        keys = zip(rows["client_ip"], rows["user_agent"].fillna(""), rows["device_id"].fillna(""))
+        rows = rows[[key in top for key in keys]]
         new_ips = distinct(rows.loc[rows["new_ip"], "client_ip"])
         label = (f"new IP {', '.join(new_ips[:3])}" + (" …" if len(new_ips) > 3 else "")) if new_ips else \
             "new user-agent/device"
@@ -112,8 +116,8 @@ def new_client(case, *, baseline_fraction: float = 0.33, shared_accounts: int = 
             rows, hunt="new-client", severity=severity, accounts=[account],
             score=float(sum(4 - SEVERITY_RANK[s] for s in severities)),
             title=f"{account}: {label}",
-            summary=(f"{account} logged in {len(rows)} time(s) after {iso(cut)} from "
-                     f"{len(details)} client(s) not seen in the baseline"
+            summary=(f"{account} logged in {len(rows)} time(s) after {iso(cut)} from {len(top)} {severity}-severity "
+                     f"client(s) of {len(details)} not seen in the baseline"
                      + ("" if account in has_baseline else " (no login in the baseline to compare with)")),
             details=details))
     return findings
