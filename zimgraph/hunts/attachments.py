@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
 
 from zimgraph.hunts.columns import flatten
-from zimgraph.hunts.finding import MAX_DETAILS, Finding, distinct, iso, message_evidence
+from zimgraph.hunts.finding import MAX_DETAILS, MAX_EVIDENCE, Finding, distinct, iso, split_evidence
 
 RISKY_EXTENSIONS = frozenset("""htm html shtml xhtml svg js jse vbs vbe wsf wsh hta exe scr com pif cpl msi dll
     iso img vhd vhdx arj ace cab bat cmd ps1 psm1 lnk url jar docm dotm xlsm xltm xlam pptm potm ppam one""".split())
@@ -72,30 +71,49 @@ def attachment_table(case) -> pd.DataFrame:
     return table
 
 
-def _finding(hunt: str, key: str, rows: pd.DataFrame, severity: str, title: str, summary: str,
-             score: float = 0.0) -> Finding:
-    details = [{"first_seen": iso(r.first_seen), "message_id": r.message_id, "sender": r.sender,
-                "name": r.name, "content_type": r.content_type, "size": None if pd.isna(r.part_size) else int(r.part_size),
-                "sha1": r.sha1, "recipients": list(r.recipients) if r.recipients is not None else [],
-                "delivered": list(r.delivered) if r.delivered is not None else [],
-                "amavis_ids": list(r.amavis_ids) if r.amavis_ids is not None else [],
-                "verdict": r.verdict, "spf": r.spf, "score": None if pd.isna(r.score) else float(r.score)}
-               for r in rows.head(MAX_DETAILS).itertuples()]
+def _finding(hunt: str, rows: list[dict], severity: str, title: str, summary: str, score: float = 0.0) -> Finding:
+    """A finding over attachment records (dicts of :func:`attachment_table` rows of one file)."""
+    details = [{"first_seen": iso(r["first_seen"]), "message_id": r["message_id"], "sender": r["sender"],
+                "name": r["name"], "content_type": r["content_type"],
+                "size": None if r["part_size"] is None or pd.isna(r["part_size"]) else int(r["part_size"]),
+                "sha1": r["sha1"], "recipients": _list(r["recipients"]), "delivered": _list(r["delivered"]),
+                "amavis_ids": _list(r["amavis_ids"]), "verdict": r["verdict"], "spf": r["spf"],
+                "score": None if r["score"] is None or pd.isna(r["score"]) else float(r["score"])}
+               for r in rows[:MAX_DETAILS]]
+    evidence, seen = [], set()
+    for r in rows:
+        for ref in _list(r["evidence"]):
+            if ref not in seen and len(evidence) < MAX_EVIDENCE:
+                seen.add(ref)
+                evidence.append(split_evidence(ref))
     return Finding(hunt=hunt, title=title, severity=severity, summary=summary, count=len(rows),
-                   first_seen=iso(rows["first_seen"].min()), last_seen=iso(rows["last_seen"].max()),
-                   accounts=distinct(rows["delivered"]), ips=distinct(rows["client_ip"]), user_agents=[],
-                   senders=distinct(rows["sender"]), sha1=distinct(rows["sha1"]), sessions=distinct(rows["amavis_ids"]),
-                   evidence=message_evidence(rows), details=details, score=score)
+                   first_seen=iso(min(r["first_seen"] for r in rows)), last_seen=iso(max(r["last_seen"] for r in rows)),
+                   accounts=_union(rows, "delivered"), ips=distinct(r["client_ip"] for r in rows), user_agents=[],
+                   senders=distinct(r["sender"] for r in rows), sha1=distinct(r["sha1"] for r in rows),
+                   sessions=_union(rows, "amavis_ids"), evidence=evidence, details=details, score=score)
 
 
-def _groups(table: pd.DataFrame):
+def _list(value) -> list:
+    return [] if value is None or isinstance(value, float) else list(value)
+
+
+def _union(rows: list[dict], column: str) -> list[str]:
+    return sorted({str(v) for r in rows for v in _list(r[column]) if v})
+
+
+def _groups(table: pd.DataFrame, keys=None):
+    """(key, records of the key ordered by time) for each key (or the ``keys`` given), sorted."""
+    if keys is not None:
+        table = table[table["key"].isin(keys)]
     ordered = table.sort_values(["key", "first_seen", "message_key"], kind="stable")
-    for key, index in sorted(ordered.groupby("key", sort=False).indices.items()):
-        yield key, ordered.iloc[np.sort(index)]
+    groups: dict[str, list[dict]] = {}
+    for record in ordered.to_dict("records"):
+        groups.setdefault(record["key"], []).append(record)
+    return sorted(groups.items())
 
 
-def _label(rows: pd.DataFrame) -> str:
-    names = distinct(rows["name"])
+def _label(rows: list[dict]) -> str:
+    names = distinct(r["name"] for r in rows)
     return ", ".join(names[:3]) + (" …" if len(names) > 3 else "") if names else "(no name)"
 
 
@@ -106,12 +124,13 @@ def attachments(case) -> list[Finding]:
         return []
     findings = []
     for key, rows in _groups(table):
-        sha = rows["sha1"].dropna()
+        sha = distinct(r["sha1"] for r in rows)
         findings.append(_finding(
-            "attachments", key, rows, "info", score=float(len(rows)),
-            title=f"{_label(rows)} ({sha.iloc[0] if len(sha) else 'no SHA-1'})",
-            summary=(f"{_label(rows)}: {len(rows)} message(s) from {rows['sender'].nunique()} sender(s) to "
-                     f"{len(distinct(rows['recipients']))} recipient(s), type {', '.join(distinct(rows['content_type'])) or '?'}")))
+            "attachments", rows, "info", score=float(len(rows)),
+            title=f"{_label(rows)} ({sha[0] if sha else 'no SHA-1'})",
+            summary=(f"{_label(rows)}: {len(rows)} message(s) from {len(distinct(r['sender'] for r in rows))} sender(s) "
+                     f"to {len(_union(rows, 'recipients'))} recipient(s), type "
+                     f"{', '.join(distinct(r['content_type'] for r in rows)) or '?'}")))
     return findings
 
 
@@ -123,75 +142,89 @@ def suspicious_attachments(case) -> list[Finding]:
     table = attachment_table(case)
     if table.empty:
         return []
-    risky = table[table["risk"].notna()]
     findings = []
-    for key, rows in _groups(risky):
-        external = (~rows["sender_internal"].fillna(False).astype(bool)) & (rows["direction"] != "outbound")
-        reached = rows["delivered"].map(lambda d: d is not None and len(d) > 0)
-        double = rows["risk"].str.startswith("double").any()
-        severity = "high" if double or (external & reached).any() else "medium"
+    for key, rows in _groups(table[table["risk"].notna()]):
+        reached_outside = sum(1 for r in rows if not _true(r["sender_internal"]) and r["direction"] != "outbound"
+                              and _list(r["delivered"]))
+        double = any(r["risk"].startswith("double") for r in rows)
         findings.append(_finding(
-            "suspicious-attachments", key, rows, severity, score=float((external & reached).sum() * 2 + len(rows)),
+            "suspicious-attachments", rows, "high" if double or reached_outside else "medium",
+            score=float(reached_outside * 2 + len(rows)),
             title=f"Risky attachment {_label(rows)}",
-            summary=(f"{_label(rows)} ({'; '.join(sorted(set(rows['risk'])))}): {len(rows)} message(s) from "
-                     f"{', '.join(distinct(rows['sender'])[:3])}, delivered to {len(distinct(rows['delivered']))} mailbox(es)")))
+            summary=(f"{_label(rows)} ({'; '.join(sorted({r['risk'] for r in rows}))}): {len(rows)} message(s) from "
+                     f"{', '.join(distinct(r['sender'] for r in rows)[:3])}, delivered to "
+                     f"{len(_union(rows, 'delivered'))} mailbox(es)")))
     return findings
 
 
 def attachment_spread(case, *, min_messages: int = 2, min_recipients: int = 5) -> list[Finding]:
     """Identical files across at least ``min_messages`` messages or ``min_recipients`` recipients,
     scored: risky type +3, phishing rules +2, SPF/DKIM not passing +1 each, spam score ≥ 5 +1,
-    external sender +1, sender new in the evidence +1, SPF pass −1, DKIM valid −1; plus one per
-    ten recipients. Score ≥ 6 is high, ≥ 3 medium, else low."""
+    external sender +1, sender new in the evidence +1, SPF pass −1, DKIM valid −1; plus one per twenty
+    recipients (at most two: a broadcast alone is not an attack). Score ≥ 6 is high, ≥ 3 medium,
+    else low."""
     table = attachment_table(case)
     if table.empty:
         return []
-    messages = case.messages
-    first_by_sender = messages.groupby("sender")["first_seen"].min()
+    reach = table.assign(n=[len(_list(r)) for r in table["recipients"]]).groupby("key").agg(
+        messages=("message_key", "nunique"), recipients=("n", "sum"))
+    keys = reach[(reach["messages"] >= min_messages) | (reach["recipients"] >= min_recipients)].index
+    first_by_sender = case.messages.groupby("sender")["first_seen"].min().to_dict()
     findings = []
-    for key, rows in _groups(table):
-        recipients = distinct(rows["recipients"])
-        if rows["message_key"].nunique() < min_messages and len(recipients) < min_recipients:
+    for key, rows in _groups(table, keys):
+        recipients = _union(rows, "recipients")
+        messages = len({r["message_key"] for r in rows})
+        if messages < min_messages and len(recipients) < min_recipients:
             continue
-        reasons, score = [], 0.0
-        if rows["risk"].notna().any():
-            score += 3
-            reasons.append(sorted(set(rows["risk"].dropna()))[0])
-        tests = {t for cell in rows["tests"] if cell is not None for t in list(cell)}
-        if any(PHISH_RULE.search(t) for t in tests):
-            score += 2
-            reasons.append("phishing rules")
-        spf, dkim = set(rows["spf"].dropna()), set(rows["dkim"].dropna())
-        if spf == {"pass"}:
-            score -= 1
-            reasons.append("SPF pass")
-        else:
-            score += 1
-            reasons.append(f"SPF {'/'.join(sorted(spf)) or 'unknown'}")
-        if dkim == {"pass"}:
-            score -= 1
-            reasons.append("DKIM valid")
-        elif "fail" in dkim:
-            score += 1
-            reasons.append("DKIM fail")
-        if (rows["score"].fillna(0) >= 5).any():
-            score += 1
-            reasons.append(f"spam score up to {rows['score'].max():g}")
-        external = not rows["sender_internal"].fillna(False).astype(bool).all()
-        if external:
-            score += 1
-            reasons.append("external sender")
-        senders_first = min(first_by_sender.get(s, rows["first_seen"].min()) for s in rows["sender"].dropna()) \
-            if rows["sender"].notna().any() else rows["first_seen"].min()
-        if senders_first >= rows["first_seen"].min():
-            score += 1
-            reasons.append("sender first seen with this file")
+        score, reasons = _spread_score(rows, first_by_sender)
         score += min(len(recipients) / 20, 2.0)
         severity = "high" if score >= 6 else "medium" if score >= 3 else "low"
+        senders = distinct(r["sender"] for r in rows)
         findings.append(_finding(
-            "attachment-spread", key, rows, severity, score=round(score, 2),
-            title=f"{_label(rows)} in {rows['message_key'].nunique()} messages to {len(recipients)} recipients",
-            summary=(f"{_label(rows)} from {', '.join(distinct(rows['sender'])[:3])}: "
-                     f"{rows['message_key'].nunique()} messages, {len(recipients)} recipients; score {score:.1f} "
-                     f"({', '.join(reasons)})")))
+            "attachment-spread", rows, severity, score=round(score, 2),
+            title=f"{_label(rows)} in {messages} messages to {len(recipients)} recipients",
+            summary=(f"{_label(rows)} from {', '.join(senders[:3])}: {messages} messages, {len(recipients)} "
+                     f"recipients; score {score:.1f} ({', '.join(reasons)})")))
     return findings
+
+
+def _spread_score(rows: list[dict], first_by_sender: dict) -> tuple[float, list[str]]:
+    reasons, score = [], 0.0
+    risks = sorted({r["risk"] for r in rows if isinstance(r["risk"], str)})
+    if risks:
+        score += 3
+        reasons.append(risks[0])
+    if any(PHISH_RULE.search(t) for r in rows for t in _list(r["tests"])):
+        score += 2
+        reasons.append("phishing rules")
+    spf = {r["spf"] for r in rows if isinstance(r["spf"], str)}
+    dkim = {r["dkim"] for r in rows if isinstance(r["dkim"], str)}
+    if spf == {"pass"}:
+        score -= 1
+        reasons.append("SPF pass")
+    else:
+        score += 1
+        reasons.append(f"SPF {'/'.join(sorted(spf)) or 'unknown'}")
+    if dkim == {"pass"}:
+        score -= 1
+        reasons.append("DKIM valid")
+    elif "fail" in dkim:
+        score += 1
+        reasons.append("DKIM fail")
+    spam = [float(r["score"]) for r in rows if r["score"] is not None and not pd.isna(r["score"])]
+    if spam and max(spam) >= 5:
+        score += 1
+        reasons.append(f"spam score up to {max(spam):g}")
+    if not all(_true(r["sender_internal"]) for r in rows):
+        score += 1
+        reasons.append("external sender")
+    first_file = min(r["first_seen"] for r in rows)
+    senders = [r["sender"] for r in rows if isinstance(r["sender"], str)]
+    if not senders or min(first_by_sender.get(s, first_file) for s in senders) >= first_file:
+        score += 1
+        reasons.append("sender first seen with this file")
+    return score, reasons
+
+
+def _true(value) -> bool:
+    return value is not None and not (isinstance(value, float) and value != value) and value is not pd.NA and bool(value)

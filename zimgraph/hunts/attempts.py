@@ -60,7 +60,8 @@ def _build(events: pd.DataFrame) -> pd.DataFrame:
     rows["protocol"] = rows["protocol"].fillna(rows["event"])
     rows.loc[rows["event"] == "sync", "protocol"] = "activesync"
     has_account, has_ip = rows["account"].notna(), rows["client_ip"].notna()
-    full = _collapse(rows[has_account & has_ip])
+    is_sync = (rows["event"] == "sync").to_numpy()      # one line per ActiveSync request: nothing to fold
+    full = pd.concat([_collapse(rows[has_account & has_ip & ~is_sync]), rows[has_account & has_ip & is_sync]])
     ip_only = _unmatched(rows[~has_account & has_ip], full, by="client_ip")
     account_only = _unmatched(rows[has_account & ~has_ip], full, by="account")
     out = pd.concat([full, ip_only, account_only], ignore_index=True)
@@ -75,12 +76,11 @@ def _collapse(rows: pd.DataFrame) -> pd.DataFrame:
         return rows
     key = ["account", "client_ip", "outcome", "protocol", "soap_id"]
     rows = rows.assign(soap_id=rows["soap_id"].fillna(""))
-    rows = rows.sort_values(key + ["ts", "line"], kind="stable")
-    same_key = np.ones(len(rows), dtype=bool)
-    for column in key:
-        values = rows[column].to_numpy()
-        same_key[1:] &= values[1:] == values[:-1]
-    same_key[0] = False
+    group = rows.groupby(key, sort=False, dropna=False).ngroup().to_numpy()
+    order = np.lexsort((rows["line"].to_numpy(), rows["ts"].to_numpy(dtype="datetime64[ms]").astype("int64"), group))
+    rows, group = rows.iloc[order], group[order]
+    same_key = np.zeros(len(rows), dtype=bool)
+    same_key[1:] = group[1:] == group[:-1]
     ts = rows["ts"].to_numpy(dtype="datetime64[ms]").astype("int64")
     close = np.zeros(len(rows), dtype=bool)
     close[1:] = (ts[1:] - ts[:-1]) <= SAME_ATTEMPT // pd.Timedelta(milliseconds=1)

@@ -38,16 +38,17 @@ def _split(case):
 
 def _new_pair_flags(rows: pd.DataFrame, key: str, item: str, window: pd.Timedelta) -> pd.Series:
     """True where ``item`` had not been seen with ``key`` within ``window`` before (distinct-in-window)."""
-    ordered = rows.sort_values([key, item, "ts"], kind="stable")
-    same = (ordered[key].to_numpy() == np.roll(ordered[key].to_numpy(), 1)) & \
-           (ordered[item].astype(str).to_numpy() == np.roll(ordered[item].astype(str).to_numpy(), 1))
-    if len(same):
-        same[0] = False
-    ms = ordered["ts"].to_numpy(dtype="datetime64[ms]").astype("int64")
-    gap = np.full(len(ms), np.iinfo("int64").max)
-    gap[1:] = ms[1:] - ms[:-1]
-    fresh = ~(same & (gap < window / pd.Timedelta(milliseconds=1))) & ordered[item].notna().to_numpy()
-    return pd.Series(fresh, index=ordered.index).reindex(rows.index)
+    pair = rows.groupby([key, item], sort=False, dropna=False).ngroup().to_numpy()
+    ms = rows["ts"].to_numpy(dtype="datetime64[ms]").astype("int64")
+    order = np.lexsort((ms, pair))
+    pair_o, ms_o = pair[order], ms[order]
+    same = np.zeros(len(order), dtype=bool)
+    same[1:] = pair_o[1:] == pair_o[:-1]
+    gap = np.full(len(order), np.iinfo("int64").max)
+    gap[1:] = ms_o[1:] - ms_o[:-1]
+    fresh = np.empty(len(order), dtype=bool)
+    fresh[order] = ~(same & (gap < window / pd.Timedelta(milliseconds=1)))
+    return pd.Series(fresh & rows[item].notna().to_numpy(), index=rows.index)
 
 
 def _peak(rows: pd.DataFrame, key: str, window: pd.Timedelta, weights: pd.Series | None = None) -> pd.Series:
@@ -205,6 +206,9 @@ def success_after_failures(case, *, lookback_hours: int = 24, min_failures: int 
     the account before the failures); the account failed ``min_failures`` times from other IPs and this IP is new to it (medium).
     """
     failures, successes = _split(case)
+    # only logins from an IP, or to an account, that failed somewhere can follow failures
+    successes = successes[successes["client_ip"].isin(failures["client_ip"].dropna().unique())
+                          | successes["account"].isin(failures["account"].dropna().unique())]
     if failures.empty or successes.empty:
         return []
     window = pd.Timedelta(hours=lookback_hours)
@@ -213,7 +217,7 @@ def success_after_failures(case, *, lookback_hours: int = 24, min_failures: int 
     fresh_failure = _new_pair_flags(both, "client_ip", "account", window) & (both["_fail"] == 1)
     both["ip_accounts"] = _peak(both, "client_ip", window, fresh_failure.astype("int64"))
     both["ip_failures"] = _peak(both, "client_ip", window, both["_fail"])
-    both["_pair"] = both["client_ip"].astype(str) + "\x00" + both["account"].fillna("").astype(str)
+    both["_pair"] = both.groupby(["client_ip", "account"], sort=False, dropna=False).ngroup()
     both = both.sort_values(["_pair", "ts", "_fail"], ascending=[True, True, False], kind="stable")
     both["pair_failures"] = _peak(both, "_pair", window, both["_fail"])
     per_account = pd.concat([failures[failures["account"].notna()].assign(_fail=1), successes.assign(_fail=0)])

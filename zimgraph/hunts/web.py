@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
+import numpy as np
 import pandas as pd
 
 from zimgraph.hunts.context import external_ip, infrastructure_ips
@@ -57,16 +58,28 @@ def classify(url: str) -> list[str]:
     return kinds + [name for name, pattern in INJECTIONS.items() if pattern.search(decoded)]
 
 
+_CACHE: dict = {"events": None, "rows": None}
+
+
 def _http(case) -> pd.DataFrame:
+    """HTTP requests from outside, with ``kinds`` (comma-separated attack kinds), ``path``, ``code``
+    and ``request`` (an id shared by the proxy's and the mailbox's line of one request). Cached
+    for the same events table (both web hunts read it)."""
     events = case.events
+    if _CACHE["events"] is events:
+        return _CACHE["rows"]
     rows = events[(events["event"] == "http") & external_ip(events["client_ip"], infrastructure_ips(case))]
     rows = rows[["ts", "file", "line", "source", "client_ip", "user_agent", "method", "url", "status", "account"]]
-    urls = rows["url"].fillna("")
-    kinds = {url: ",".join(classify(url)) for url in urls.unique()}      # per distinct URL, not per request
-    rows = rows.assign(url=urls, kinds=urls.map(kinds), path=urls.str.replace(r"\?.*$", "", regex=True),
-                       code=pd.to_numeric(rows["status"], errors="coerce").fillna(0).astype("int64"),
-                       request=rows["ts"].dt.floor("s").astype(str) + " " + rows["client_ip"].astype(str) + " "
-                       + rows["method"].fillna("").astype(str) + " " + urls)
+    codes, uniques = pd.factorize(rows["url"].fillna(""))
+    kinds = np.array([",".join(classify(url)) for url in uniques] or [""], dtype=object)   # per distinct URL
+    paths = np.array([url.partition("?")[0] for url in uniques] or [""], dtype=object)
+    second = rows["ts"].to_numpy(dtype="datetime64[s]").astype("int64")
+    request = pd.DataFrame({"s": second, "ip": rows["client_ip"].to_numpy(), "m": rows["method"].to_numpy(),
+                            "u": codes}).groupby(["s", "ip", "m", "u"], sort=False, dropna=False).ngroup().to_numpy()
+    rows = rows.assign(url=np.asarray(uniques, dtype=object)[codes] if len(uniques) else rows["url"],
+                       kinds=kinds[codes], path=paths[codes], request=request,
+                       code=pd.to_numeric(rows["status"], errors="coerce").fillna(0).astype("int64"))
+    _CACHE.update(events=events, rows=rows)
     return rows
 
 
@@ -84,8 +97,8 @@ def web_attacks(case, *, scanner_requests: int = 20, scanner_error_rate: float =
     attacks = rows[rows["kinds"] != ""]
     odd = rows[~rows["method"].fillna("GET").str.upper().isin(NORMAL_METHODS)]
     unique = rows.drop_duplicates("request")
-    stats = unique.groupby("client_ip").agg(requests=("request", "size"), errors=("code", lambda c: int((c >= 400).sum())),
-                                           paths=("path", "nunique"))
+    stats = unique.assign(error=unique["code"] >= 400).groupby("client_ip").agg(
+        requests=("request", "size"), errors=("error", "sum"), paths=("path", "nunique"))
     scanners = stats[(stats["requests"] >= scanner_requests) & (stats["paths"] >= scanner_paths)
                      & (stats["errors"] >= scanner_error_rate * stats["requests"])]
     findings = []
