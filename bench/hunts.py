@@ -9,7 +9,8 @@ CASE is an ingested case, e.g. the example generated at a larger scale::
     zimgraph ingest /tmp/bench-ev --case /tmp/bench-case --tz Europe/Paris -q
 
 When the case holds fewer events than ``--min-events``, its events and messages are replicated
-(each copy shifted in time past the previous one) until it does. Prints the time to load the
+(each copy shifted in time past the previous one; the last copy only its earliest part)
+until it does. Prints the time to load the
 tables, the events and messages counts, the seconds of each hunt and of all hunts, the findings
 by severity and the peak RSS, with PASS/FAIL against the target (all hunts in under 60 s).
 """
@@ -37,13 +38,18 @@ def replicate(events: pd.DataFrame, messages: pd.DataFrame, minimum: int) -> tup
     if len(events) >= minimum or events.empty:
         return events, messages, 1
     copies = -(-minimum // len(events))
-    span = events["ts"].max() - events["ts"].min() + pd.Timedelta(days=1)
+    start = events["ts"].min()
+    span = events["ts"].max() - start + pd.Timedelta(days=1)
     ev_parts, msg_parts = [], []
     for k in range(copies):
-        ev_parts.append(events.assign(ts=events["ts"] + span * k))
-        msg_parts.append(messages.assign(first_seen=messages["first_seen"] + span * k,
-                                         last_seen=messages["last_seen"] + span * k,
-                                         message_key=messages["message_key"] + f"#{k}"))
+        ev, msg = events, messages
+        missing = minimum - sum(len(p) for p in ev_parts)
+        if missing < len(events):            # the last copy: only the earliest part that is still needed
+            cut = events["ts"].iloc[missing]
+            ev, msg = events[events["ts"] <= cut], messages[messages["first_seen"] <= cut]
+        ev_parts.append(ev.assign(ts=ev["ts"] + span * k))
+        msg_parts.append(msg.assign(first_seen=msg["first_seen"] + span * k, last_seen=msg["last_seen"] + span * k,
+                                    message_key=msg["message_key"] + f"#{k}"))
     return pd.concat(ev_parts, ignore_index=True), pd.concat(msg_parts, ignore_index=True), copies
 
 
@@ -61,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     events, messages, copies = replicate(events, messages, args.min_events)
     bench_case = SimpleNamespace(events=events, messages=messages, topology=topology, sessions=None)
     print(f"case {args.case}: {len(events):,} events, {len(messages):,} messages"
-          f"{f' ({copies} time-shifted copies)' if copies > 1 else ''}; tables loaded/derived in {load_s:.1f} s", flush=True)
+          f"{f' (replicated: {copies} time-shifted copies, the last partial)' if copies > 1 else ''}; tables loaded/derived in {load_s:.1f} s", flush=True)
 
     per_hunt = {}
     for name in HUNTS:

@@ -88,8 +88,8 @@ def _frame(rows: pd.DataFrame, action: str, what: pd.Series | str) -> pd.DataFra
 
 def _simple_actions(events: pd.DataFrame, infra: frozenset) -> pd.DataFrame:
     parts = []
-    prefs = events[events["event"].isin(["prefs_change", "admin_change"])
-                   & events["detail"].fillna("").str.contains(FORWARDING, regex=True)]
+    prefs = events[events["event"].isin(["prefs_change", "admin_change"])]
+    prefs = prefs[prefs["detail"].fillna("").str.contains(FORWARDING, regex=True)]
     parts.append(_frame(prefs, "forwarding", prefs["detail"].fillna("")))
     soap = events[(events["event"] == "soap") & events["soap_request"].isin(list(SOAP_ACTIONS))]
     parts.append(_frame(soap, "", soap["soap_request"]).assign(action=soap["soap_request"].map(SOAP_ACTIONS).to_numpy()))
@@ -97,10 +97,11 @@ def _simple_actions(events: pd.DataFrame, infra: frozenset) -> pd.DataFrame:
     parts.append(_frame(redirects, "filter-rules", redirects["detail"].fillna("")))
     sources = events[events["event"] == "datasource"]
     parts.append(_frame(sources, "data-source", sources["detail"].fillna("")))
-    export = events[(events["event"] == "http") & events["url"].fillna("").str.contains(EXPORT, regex=True)
-                    & events["status"].fillna("").str.startswith("2")]
+    export = events[(events["event"] == "http") & events["url"].fillna("").str.contains("fmt=", regex=False)]
+    export = export[export["url"].fillna("").str.contains(EXPORT, regex=True) & export["status"].fillna("").str.startswith("2")]
     parts.append(_frame(export, "mailbox-export", export["url"]))
-    delegated = events[events["auth_account"].notna() & (events["auth_account"] != events["account"])]
+    delegated = events[events["auth_account"].notna()]
+    delegated = delegated[delegated["auth_account"] != delegated["account"]]
     parts.append(_frame(delegated, "delegated-access", "by " + delegated["auth_account"].astype(str)))
     admin = events[(events["event"] == "admin_auth") & (events["outcome"] == "success")
                    & external_ip(events["client_ip"], infra)]
@@ -123,7 +124,8 @@ def _send_bursts(events: pd.DataFrame, max_recipients: int, max_sends: int, wind
 
 
 def _mass_ops(events: pd.DataFrame, threshold: int) -> pd.DataFrame:
-    ops = events[(events["event"] == "mailbox_op") & events["detail"].fillna("").str.contains(BULK_OPS, regex=True)]
+    ops = events[events["event"] == "mailbox_op"]
+    ops = ops[ops["detail"].fillna("").str.contains(BULK_OPS, regex=True)]
     ops = ops.sort_values(["account", "ts"], kind="stable")
     if ops.empty:
         return _frame(ops, "mass-delete", "")
@@ -137,7 +139,7 @@ def _new_devices(events: pd.DataFrame, baseline_fraction: float) -> pd.DataFrame
     sync = events[(events["event"] == "sync") & events["device_id"].notna() & events["account"].notna()]
     if sync.empty or cut is None:
         return _frame(sync.iloc[:0], "new-device", "")
-    first = sync.sort_values(["ts", "file", "line"], kind="stable").drop_duplicates(["account", "device_id"])
+    first = sync.sort_values("ts", kind="stable").drop_duplicates(["account", "device_id"])
     first = first[first["ts"] >= cut]
     return _frame(first, "new-device", first["device_id"].astype(str) + " " + first["device_type"].fillna("").astype(str))
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from zimgraph.hunts.context import internal_domains, is_internal_address
-from zimgraph.hunts.finding import Finding, from_messages, iso
+from zimgraph.hunts.finding import MAX_DETAILS, Finding, from_messages, iso
 
 #: (own domain or other, delivered to someone) -> severity for ``spoofing``
 SEVERITY = {("own", True): "high", ("own", False): "medium", ("other", True): "low", ("other", False): "info"}
@@ -24,12 +24,24 @@ SEVERITY = {("own", True): "high", ("own", False): "medium", ("other", True): "l
 DELIVERED_SEVERITY = {"own": "high", "other": "low"}
 
 
+_CACHE: dict = {"messages": None, "suspects": None}
+
+
 def suspect_messages(case) -> pd.DataFrame:
     """Messages failing SPF/DKIM/DMARC or claiming an own domain from outside unauthenticated,
-    with ``own_domain``, ``unauthenticated``, ``reached`` (delivered to someone) and ``why``."""
+    with ``own_domain``, ``unauthenticated``, ``reached`` (delivered to someone) and ``why``.
+    Cached for the same messages table (both spoofing hunts read it)."""
     messages = getattr(case, "messages", None)
     if messages is None or messages.empty:
         return pd.DataFrame()
+    if _CACHE["messages"] is messages:
+        return _CACHE["suspects"]
+    suspects = _suspects(case, messages)
+    _CACHE.update(messages=messages, suspects=suspects)
+    return suspects
+
+
+def _suspects(case, messages: pd.DataFrame) -> pd.DataFrame:
     domains = internal_domains(case)
     spf = messages["spf"].fillna("").isin(["fail", "softfail"])
     dkim = messages["dkim"].fillna("") == "fail"
@@ -57,7 +69,7 @@ def suspect_messages(case) -> pd.DataFrame:
 
 
 def _details(rows: pd.DataFrame) -> list[dict]:
-    rows = rows.sort_values(["first_seen", "message_key"], kind="stable")
+    rows = rows.sort_values(["first_seen", "message_key"], kind="stable").head(MAX_DETAILS)
     return [{"first_seen": iso(r.first_seen), "message_id": r.message_id, "sender": r.sender,
              "recipients": list(r.recipients) if r.recipients is not None else [],
              "delivered": list(r.delivered) if r.delivered is not None else [],
@@ -91,7 +103,7 @@ def _findings(rows: pd.DataFrame, hunt: str, severity_of) -> list[Finding]:
             title=f"{len(other)} message(s) from {other['sender'].nunique()} other senders failing SPF/DKIM/DMARC",
             summary=(f"{len(other)} message(s) ({_reasons(other)}), {reached} delivered; "
                      f"most common sender domains: {top}"),
-            details=_details(other.sort_values("reached", ascending=False, kind="stable"))))
+            details=_details(other[other["reached"]]) + _details(other[~other["reached"]])))
     return findings
 
 
