@@ -91,8 +91,7 @@ def bruteforce(case, *, window_minutes: int = 60, spray_accounts: int = 5, guess
     with_ip = failures[failures["client_ip"].notna()].sort_values(["client_ip", "ts"], kind="stable")
     sprayers: set[str] = set()
     if not with_ip.empty:
-        fresh = _new_pair_flags(with_ip, "client_ip", "account", window)
-        peak = _peak(with_ip, "client_ip", window, fresh.astype("int64")).groupby(with_ip["client_ip"]).max()
+        peak = _spray_peaks(failures, window, successes)
         sprayers = set(peak[peak >= spray_accounts].index)
         logged_in = successes[successes["client_ip"].isin(sprayers)]
         for ip in sorted(sprayers):
@@ -158,7 +157,7 @@ def lockouts(case, *, window_minutes: int = 60, spray_accounts: int = 5) -> list
     failures, successes = _split(case)
     window = pd.Timedelta(minutes=window_minutes)
     known = _known_clients(successes)
-    spray_ips = _spraying_ips(failures, window, spray_accounts)
+    spray_ips = _spraying_ips(failures, window, spray_accounts, successes)
     findings = []
     for account, group in locks.groupby("account", sort=True):
         causes = []
@@ -183,13 +182,24 @@ def lockouts(case, *, window_minutes: int = 60, spray_accounts: int = 5) -> list
     return findings
 
 
-def _spraying_ips(failures: pd.DataFrame, window: pd.Timedelta, spray_accounts: int) -> set[str]:
+def _spraying_ips(failures: pd.DataFrame, window: pd.Timedelta, spray_accounts: int,
+                  successes: pd.DataFrame | None = None) -> set[str]:
+    """IPs that failed against ``spray_accounts`` accounts within ``window`` (see :func:`_spray_peaks`)."""
+    peak = _spray_peaks(failures, window, successes)
+    return set(peak[peak >= spray_accounts].index)
+
+
+def _spray_peaks(failures: pd.DataFrame, window: pd.Timedelta, successes: pd.DataFrame | None = None) -> pd.Series:
+    """Per IP, the most accounts it failed against within ``window``, counting only accounts it never
+    logged in to: users behind an office NAT who mistype then log in are not a spray."""
     with_ip = failures[failures["client_ip"].notna()].sort_values(["client_ip", "ts"], kind="stable")
     if with_ip.empty:
-        return set()
+        return pd.Series(dtype="int64")
     fresh = _new_pair_flags(with_ip, "client_ip", "account", window)
-    peak = _peak(with_ip, "client_ip", window, fresh.astype("int64")).groupby(with_ip["client_ip"]).max()
-    return set(peak[peak >= spray_accounts].index)
+    if successes is not None and len(successes):
+        won = pd.MultiIndex.from_frame(successes[["client_ip", "account"]].drop_duplicates())
+        fresh &= ~pd.MultiIndex.from_frame(with_ip[["client_ip", "account"]]).isin(won)
+    return _peak(with_ip, "client_ip", window, fresh.astype("int64")).groupby(with_ip["client_ip"]).max()
 
 
 # ----------------------------------------------------------------------------------------------
@@ -214,9 +224,10 @@ def success_after_failures(case, *, lookback_hours: int = 24, min_failures: int 
     window = pd.Timedelta(hours=lookback_hours)
     both = pd.concat([failures[failures["client_ip"].notna()].assign(_fail=1), successes.assign(_fail=0)])
     both = both.sort_values(["client_ip", "ts", "_fail"], ascending=[True, True, False], kind="stable")
-    fresh_failure = _new_pair_flags(both, "client_ip", "account", window) & (both["_fail"] == 1)
-    both["ip_accounts"] = _peak(both, "client_ip", window, fresh_failure.astype("int64"))
+    peaks = _spray_peaks(failures, pd.Timedelta(hours=1), successes)
     both["ip_failures"] = _peak(both, "client_ip", window, both["_fail"])
+    # a sprayer (peak over one hour) that failed within the lookback before this login
+    both["ip_accounts"] = both["client_ip"].map(peaks).fillna(0).astype("int64").where(both["ip_failures"] > 0, 0)
     both["_pair"] = both.groupby(["client_ip", "account"], sort=False, dropna=False).ngroup()
     both = both.sort_values(["_pair", "ts", "_fail"], ascending=[True, True, False], kind="stable")
     both["pair_failures"] = _peak(both, "_pair", window, both["_fail"])
@@ -239,7 +250,7 @@ def success_after_failures(case, *, lookback_hours: int = 24, min_failures: int 
                 and known.get((ip, account), first["ts"]) < prior["ts"].min():
             continue    # failures elsewhere, then the account's usual client: the user, not the attacker
         if first["ip_accounts"] >= spray_accounts:
-            severity, why = "critical", f"{ip} had failed against {int(first['ip_accounts'])} accounts"
+            severity, why = "critical", f"{ip} had sprayed {int(first['ip_accounts'])} accounts (within an hour)"
         elif first["pair_failures"] >= min_failures:
             pair_first_fail = prior.loc[(prior["client_ip"] == ip) & (prior["account"] == account), "ts"].min()
             familiar = (ip, account) in known.index and known[(ip, account)] < pair_first_fail

@@ -85,7 +85,7 @@ def new_client(case, *, baseline_fraction: float = 0.33, shared_accounts: int = 
     new_ip_rows = fresh[fresh["new_ip"] & ~fresh["client_ip"].isin(shared)]
     multi = new_ip_rows.groupby("client_ip")["account"].nunique()
     multi = set(multi[multi >= 2].index)
-    hostile = _spraying_ips(_failures(case), pd.Timedelta(hours=1), spray_accounts)
+    hostile = _spraying_ips(_failures(case), pd.Timedelta(hours=1), spray_accounts, logins)
     lookup = _geoip_reader(geoip) if geoip else None
     findings = []
     for account, rows in fresh.groupby("account", sort=True):

@@ -53,7 +53,8 @@ def post_compromise(case, *, burst_recipients: int = 20, burst_sends: int = 10, 
     cut, familiar = familiar_ips(case, baseline_fraction=baseline_fraction)
     attempts = login_attempts(events)
     failures = attempts[(attempts["outcome"] == "failure") & external_ip(attempts["client_ip"], infra)]
-    sprayers = _spraying_ips(failures, pd.Timedelta(hours=1), spray_accounts)
+    sprayers = _spraying_ips(failures, pd.Timedelta(hours=1), spray_accounts,
+                             attempts[(attempts["outcome"] == "success") & attempts["account"].notna()])
     key = actions["account"].astype(str) + "\x00" + actions["client_ip"].fillna("").astype(str)
     unfamiliar = actions["client_ip"].notna() & ~key.isin(familiar.unique()) & (actions["ts"] >= cut)
     actions = actions.assign(suspicious=actions["client_ip"].isin(sprayers) | unfamiliar)

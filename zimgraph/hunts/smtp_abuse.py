@@ -101,7 +101,8 @@ def _new_ips(case, infra: frozenset, baseline_fraction: float, spray_accounts: i
         return pd.DataFrame()
     attempts = login_attempts(case.events)
     failures = attempts[(attempts["outcome"] == "failure") & external_ip(attempts["client_ip"], infra)]
-    sprayers = _spraying_ips(failures, pd.Timedelta(hours=1), spray_accounts)
+    sprayers = _spraying_ips(failures, pd.Timedelta(hours=1), spray_accounts,
+                             attempts[(attempts["outcome"] == "success") & attempts["account"].notna()])
     hostile = first["client_ip"].isin(sprayers).to_numpy()
     frames = []
     if (~hostile).any():
