@@ -26,7 +26,8 @@ def events(rows: list[dict]) -> pd.DataFrame:
     """An events table with every column; ``ts`` may be ms since the epoch or a string."""
     frame = pd.DataFrame(rows).reindex(columns=list(COLUMN_NAMES))
     ts = frame["ts"]
-    frame["ts"] = pd.to_datetime(ts, unit="ms", utc=True) if pd.api.types.is_numeric_dtype(ts) else pd.to_datetime(ts, utc=True)
+    frame["ts"] = pd.to_datetime(ts, unit="ms", utc=True) if pd.api.types.is_numeric_dtype(ts) \
+        else pd.to_datetime(ts, utc=True, format="ISO8601")
     for column in COLUMN_NAMES:
         if column not in ("ts", "line", "lines", "size", "score", "required"):
             frame[column] = frame[column].astype("string")
@@ -54,7 +55,7 @@ def message(**fields) -> dict:
 def messages(rows: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     for column in ("first_seen", "last_seen"):
-        frame[column] = pd.to_datetime(frame[column], utc=True)
+        frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
     return frame
 
 
