@@ -200,10 +200,11 @@ def sources():
 
 # Feature commands live next to their library code; registered here, in the order of the pipeline.
 from zimgraph.graph.cli import graph  # noqa: E402
+from zimgraph.hunts.cli import hunt, show  # noqa: E402
 from zimgraph.neo4j.cli import neo4j  # noqa: E402
 from zimgraph.query.cli import query  # noqa: E402
 
-COMMANDS: list[click.Command] = [graph, neo4j, query]
+COMMANDS: list[click.Command] = [graph, hunt, show, neo4j, query]
 for command in COMMANDS:
     main.add_command(command)
 
