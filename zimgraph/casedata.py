@@ -37,7 +37,7 @@ from zimgraph.ingest.case import Case
 
 DERIVED_FILES = ("topology.json", "messages.parquet", "sessions.parquet")
 #: bump when stitching, sessions or topology rules change without a schema change
-DERIVED_RULES = 1
+DERIVED_RULES = 2
 
 
 class CaseData:

@@ -49,3 +49,11 @@ def test_overrides_replace_the_learned_domains_and_add_addresses():
 def test_json_round_trip():
     topo = learn_topology(events_from_lines("audit", AUDIT))
     assert type(topo).from_json(topo.to_json()) == topo
+
+
+def test_the_mta_listening_address_comes_from_postscreen(samples):
+    events = events_from_lines("zimbra_syslog", [
+        "Mar 15 09:16:40 mail postfix/postscreen[9391]: CONNECT from [103.124.94.220]:59578 to [10.0.2.21]:25"])
+    topo = learn_topology(events)
+    assert topo.infrastructure == {"10.0.2.21": "mta"}
+    assert not topo.is_infrastructure("103.124.94.220")

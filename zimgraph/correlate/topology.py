@@ -32,6 +32,11 @@ RELAY_IP = re.compile(r"""
     | (?P<bare>\d{1,3}(?:\.\d{1,3}){3})    # nginx $upstream_addr ip:port (IPv4)
     """, re.VERBOSE)
 
+# postscreen "CONNECT from [ip]:port to [10.0.2.21]:25" -> detail "CONNECT to [10.0.2.21]:25": the MTA's own address
+LISTEN_ADDRESS = re.compile(r"""
+    CONNECT\ to\ \[(?P<ip>[0-9A-Fa-f:.]+)\]:\d+
+    """, re.VERBOSE)
+
 #: the ports of Zimbra's content-filter loop (amavis in 10024/10026/10032, re-injection 10025/10030)
 CONTENT_FILTER_PORTS = frozenset({"10024", "10025", "10026", "10030", "10032"})
 
@@ -100,7 +105,8 @@ def learn_topology(events: pd.DataFrame, *, internal_domains: list[str] | None =
       exactly ``internal_domains`` when given;
     * ``proxy``: every ``proxy_ip`` (the ``ip=`` of a proxied request, the nginx peer);
     * ``mailstore``: postfix LMTP relays and nginx upstreams;
-    * ``mta``: the client address of mailboxd's LMTP sessions (the MTA delivering to the store);
+    * ``mta``: the client address of mailboxd's LMTP sessions (the MTA delivering to the store) and
+      the address postscreen accepts connections on;
     * ``override``: ``infrastructure_ips`` given by the analyst.
     """
     reasons: dict[str, set[str]] = {}
@@ -134,6 +140,14 @@ def learn_topology(events: pd.DataFrame, *, internal_domains: list[str] | None =
     lmtp_clients = client_ip[(source == "mailbox").fillna(False) & (protocol == "lmtp").fillna(False)]
     for ip in lmtp_clients.dropna().unique():
         mark(str(ip), "mta", "delivers mail to mailboxd over LMTP")
+
+    detail = _column(events, "detail")
+    connects = detail[(_column(events, "event") == "smtp_connect").fillna(False)
+                      & detail.str.startswith("CONNECT to [").fillna(False)]
+    for value in connects.unique():
+        m = LISTEN_ADDRESS.search(str(value))
+        if m:
+            mark(m["ip"], "mta", "MTA listening address (postscreen CONNECT ... to [ip]:port)")
 
     for ip in infrastructure_ips or ():
         mark(ip, "override", "declared with --infra-ip")
