@@ -191,7 +191,9 @@ def sources():
 
 
 # Feature commands live next to their library code; registered here, in the order of the pipeline.
-COMMANDS: list[click.Command] = []
+from zimgraph.graph.cli import graph  # noqa: E402
+
+COMMANDS: list[click.Command] = [graph]
 for command in COMMANDS:
     main.add_command(command)
 
