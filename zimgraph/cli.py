@@ -192,8 +192,9 @@ def sources():
 
 # Feature commands live next to their library code; registered here, in the order of the pipeline.
 from zimgraph.graph.cli import graph  # noqa: E402
+from zimgraph.pivot.cli import pivot_command  # noqa: E402
 
-COMMANDS: list[click.Command] = [graph]
+COMMANDS: list[click.Command] = [graph, pivot_command]
 for command in COMMANDS:
     main.add_command(command)
 

@@ -53,8 +53,11 @@ def account_why(graph: nx.MultiDiGraph, finding: AccountFinding, result: Attribu
     first_login = finding.first_login()
     for ip, key, data in sorted(finding.logins, key=lambda t: (t[2].get("first_seen") or "", t[0])):
         protocols = ", ".join(data.get("protocols") or []) or "unknown protocol"
-        verb = "logged in" if key == "LOGGED_IN" else "was accessed"
-        out.append(f"{verb} from {name(ip, result)} ({protocols}) {span(data)}; {_ip_role(ip, result)}")
+        role = "" if ip in result.leads and result.leads[ip].role == "seed" else " (attacker infrastructure)"
+        if key == "LOGGED_IN":
+            out.append(f"logged in from {name(ip, result)}{role} over {protocols} {span(data)}")
+        else:
+            out.append(f"mailbox used from {name(ip, result)}{role} over {protocols} {span(data)}")
     for device, data in finding.devices:
         out.append(f"synced the attacker's ActiveSync device {value_of(device)} {span(data)}")
     fails = [(ip, d) for ip, _, d in finding.failures]
@@ -87,15 +90,6 @@ def _mail_words(graph: nx.MultiDiGraph, indicator: str) -> str:
     if kind_of(indicator) == "sender":
         return f"mail from the attacker's sender {value_of(indicator)}"
     return f"the message scanned in amavis session {value_of(indicator)}"
-
-
-def _ip_role(ip: str, result: Attribution) -> str:
-    lead = result.leads.get(ip)
-    if lead is None:
-        return "attacker infrastructure"
-    if lead.role == "seed":
-        return "the seed"
-    return "attacker infrastructure (see indicators)"
 
 
 def lead_why(graph: nx.MultiDiGraph, lead: Lead, result: Attribution) -> list[str]:

@@ -150,15 +150,14 @@ def _assemble(graph, resolved, result: Attribution, scores, *, window, anchor, a
                             | {d for d, _ in finding.devices} | {m for m, _, _ in finding.mail})
         touched[account] = indicators or [finding.parent]
         score = _VERDICT_BASE[finding.verdict] + 0.3 * scores.get(account, 0.0) / best_account
-        paths = sorted({tuple(result.path(account))} | {tuple(result.path(ip)) + (account,) for ip in indicators
-                                                         if ip in result.leads and ip != finding.parent})
+        paths = _account_paths(result, account, indicators)
         times = [when(d.get("first_seen")) for _, _, d in finding.logins + finding.failures + finding.mail] + \
                 [when(d.get("first_seen")) for _, d in finding.devices]
         lasts = [when(d.get("last_seen")) for _, _, d in finding.logins + finding.failures + finding.mail] + \
                 [when(d.get("last_seen")) for _, d in finding.devices]
         accounts.append({"account": value_of(account), "verdict": finding.verdict, "score": round(min(score, 1.0), 3),
                          "why": account_why(graph, finding, result) if algorithm == "evidence" else _reach_why(finding, result),
-                         "paths": [list(p) for p in paths[:5]],
+                         "paths": paths,
                          "first_seen": iso(min((t for t in times if t), default=None)),
                          "last_seen": iso(max((t for t in lasts if t), default=None))})
     accounts.sort(key=lambda a: (VERDICT_ORDER[a["verdict"]], -a["score"], a["account"]))
@@ -199,6 +198,14 @@ def _assemble(graph, resolved, result: Attribution, scores, *, window, anchor, a
         "indicators": indicators,
         "clusters": clusters,
     }
+
+
+def _account_paths(result: Attribution, account: str, indicators: list[str], *, limit: int = 3) -> list[list[str]]:
+    """The shortest distinct paths from a seed to the account, through the indicators touching it."""
+    candidates = {tuple(result.path(account))}
+    candidates |= {tuple(result.path(node)) + (account,) for node in indicators if node in result.leads}
+    clean = [p for p in candidates if len(set(p)) == len(p)]
+    return [list(p) for p in sorted(clean, key=lambda p: (len(p), p))[:limit]]
 
 
 def _reach_why(finding: AccountFinding, result: Attribution) -> list[str]:
