@@ -8,7 +8,8 @@ A fixpoint over evidence rules, each one a sentence an analyst would accept:
   mail from his sender is *targeted* unless a login from his infrastructure follows.
 * **spray** — an IP with failures against at least ``min_spray`` accounts it never logged into
   is attacker infrastructure when at least ``min_overlap`` of its targets were also attacked by a
-  known attacker IP, or when it logged into a flagged account.
+  known attacker IP within ``spray_window`` of it (another campaign days later is not his), or
+  when it logged into a flagged account.
 * **user-agent** — a user-agent used by attacker infrastructure is the attacker's when it is rare
   (used by at most ``max_ua_accounts`` accounts before the seed's first sighting); an IP using it
   is attacker infrastructure when it also sprays, logged into two accounts it had never used
@@ -95,7 +96,7 @@ class Attribution:
 def attribute(graph: nx.MultiDiGraph, seeds: Iterable[str], *, stop: Callable[[str], bool],
               anchor: dt.datetime | None, window: Window = ANY_TIME, min_spray: int = 5, min_overlap: int = 3,
               max_ua_accounts: int = 3, min_campaign: int = 5, grace: dt.timedelta = dt.timedelta(hours=1),
-              max_rounds: int = 6) -> Attribution:
+              spray_window: dt.timedelta = dt.timedelta(hours=6), max_rounds: int = 6) -> Attribution:
     """Run the evidence rules from the seed nodes to a fixpoint (at most ``max_rounds`` rounds).
 
     >>> from zimgraph.pivot.facts import tiny_graph, when
@@ -107,6 +108,7 @@ def attribute(graph: nx.MultiDiGraph, seeds: Iterable[str], *, stop: Callable[[s
     ({'account:a@x.gov': 'compromised'}, ['ip:203.0.113.9', 'account:a@x.gov'])
     """
     state = _State(graph, stop, anchor, window, min_spray, min_overlap, max_ua_accounts, min_campaign, grace)
+    state.spray_window = spray_window
     for seed in sorted(set(seeds)):
         state.leads[seed] = Lead(seed, "seed")
         if kind_of(seed) == "account":
@@ -230,9 +232,24 @@ class _State:
                 if other in self.leads or self.stop(other):
                     continue
                 theirs = self.failed_only(other)
-                shared = theirs & targets
-                if len(theirs) >= self.min_spray and len(shared) >= self.min_overlap:
+                if len(theirs) < self.min_spray:
+                    continue
+                shared = {a for a in theirs & targets if self.close_in_time(ip, other, a)}
+                if len(shared) >= self.min_overlap:
                     self.add_lead(other, "spray", ip, min(shared), targets=len(theirs), shared=len(shared))
+
+    def close_in_time(self, ip: str, other: str, account: str) -> bool:
+        """Both IPs failed against the account within ``spray_window`` of each other (same campaign)."""
+        spans = []
+        for source in (ip, other):
+            data = [d for a, _, d in self.e(source, FAILURE) if a == account]
+            starts = [when(d.get("first_seen")) for d in data if d.get("first_seen")]
+            ends = [when(d.get("last_seen")) for d in data if d.get("last_seen")]
+            if not starts or not ends:
+                return True
+            spans.append((min(starts), max(ends)))
+        (a0, a1), (b0, b1) = spans
+        return a0 - self.spray_window <= b1 and b0 - self.spray_window <= a1
 
     def ua_is_rare(self, ua: str) -> bool:
         users = {a for a, _, d in edges(self.g, ua, ("USED_UA",), reverse=True)
