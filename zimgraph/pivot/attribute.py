@@ -44,8 +44,8 @@ class Lead:
     """An attacker indicator and how it was found."""
     node: str
     role: str                     # seed, spray, ua-login, device-login, phishing-login, ua, device, sha1, sender
-    parent: str | None = None     # attacker node it was derived from
-    via: str | None = None        # the node linking parent and this one (shared account, user-agent …)
+    parent: str | None = None     # attacker node or flagged account it was derived from
+    via: tuple[str, ...] = ()     # the nodes linking parent and this one (shared account, message …)
     facts: dict = field(default_factory=dict)
 
 
@@ -55,6 +55,7 @@ class AccountFinding:
     account: str
     verdict: str
     parent: str                                          # the attacker node that flagged it
+    via: tuple[str, ...] = ()                            # nodes between parent and the account (a message)
     logins: list[tuple[str, str, dict]] = field(default_factory=list)     # (ip, type, edge)
     failures: list[tuple[str, str, dict]] = field(default_factory=list)
     devices: list[tuple[str, dict]] = field(default_factory=list)
@@ -75,22 +76,23 @@ class Attribution:
 
     def path(self, node: str) -> list[str]:
         """Node ids from a seed to ``node`` (an attacker indicator or a flagged account)."""
-        chain: list[str] = []
-        seen = set()
-        current: str | None = node
-        if node in self.accounts and node not in self.leads:
-            chain.append(node)
-            current = self.accounts[node].parent
-        while current is not None and current not in seen:
-            seen.add(current)
-            chain.append(current)
-            lead = self.leads.get(current)
-            if lead is None:
-                break
-            if lead.via:
-                chain.append(lead.via)
-            current = lead.parent
-        return list(reversed(chain))
+        return trace(node, self.leads, self.accounts)
+
+
+def trace(node: str, leads: dict[str, Lead], accounts: dict[str, AccountFinding]) -> list[str]:
+    """Follow the parents back to a seed: the path of node ids, seed first (cycles cut)."""
+    chain: list[str] = []
+    seen: set[str] = set()
+    current: str | None = node
+    while current is not None and current not in seen:
+        seen.add(current)
+        chain.append(current)
+        step = leads.get(current) or accounts.get(current)
+        if step is None or (isinstance(step, Lead) and step.role == "seed") or getattr(step, "seed", False):
+            break
+        chain.extend(reversed(step.via))
+        current = step.parent
+    return list(reversed(chain))
 
 
 def attribute(graph: nx.MultiDiGraph, seeds: Iterable[str], *, stop: Callable[[str], bool],
@@ -149,16 +151,18 @@ class _State:
         return {a for a, _, d in self.e(ip, LOGIN)
                 if self.since_new is None or (when(d.get("first_seen")) or self.since_new) >= self.since_new}
 
-    def add_lead(self, node: str, role: str, parent: str | None, via: str | None = None, **facts) -> None:
+    def add_lead(self, node: str, role: str, parent: str | None, via: tuple[str, ...] = (), **facts) -> None:
         if node not in self.leads and not self.stop(node):
             self.leads[node] = Lead(node, role, parent, via, facts)
 
-    def flag(self, account: str, verdict: str, parent: str) -> AccountFinding:
+    def flag(self, account: str, verdict: str, parent: str, via: tuple[str, ...] = ()) -> AccountFinding:
         found = self.accounts.get(account)
         if found is None:
-            found = self.accounts[account] = AccountFinding(account, verdict, parent)
+            found = self.accounts[account] = AccountFinding(account, verdict, parent, via)
         elif VERDICT_ORDER[verdict] < VERDICT_ORDER[found.verdict]:
-            found.verdict, found.parent = verdict, parent
+            found.verdict = verdict
+            if account not in trace(parent, self.leads, self.accounts):
+                found.parent, found.via = parent, via
         return found
 
     # -- one round --------------------------------------------------------------------------------
@@ -208,16 +212,16 @@ class _State:
             messages = [m for m, _, _ in self.e(node, ("SCANNED_AS",), reverse=True)]
         for message in messages:
             for acct, _, d in self.e(message, ("DELIVERED_TO",)):
-                self.flag(acct, "targeted", node).mail.append((node, message, d))
+                self.flag(acct, "targeted", node, (message,)).mail.append((node, message, d))
             if kind == "session":
                 for other, _, _ in self.e(message, ("SENT",), reverse=True):
                     if other.startswith("sender:"):
-                        self.add_lead(other, "sender", node, message)
+                        self.add_lead(other, "sender", node, (message,))
                 for sha1, _, _ in self.e(message, ("CARRIED",)):
-                    self.add_lead(sha1, "sha1", node, message)
+                    self.add_lead(sha1, "sha1", node, (message,))
             if kind == "sender":
                 for sha1, _, _ in self.e(message, ("CARRIED",)):
-                    self.add_lead(sha1, "sha1", node, message)
+                    self.add_lead(sha1, "sha1", node, (message,))
 
     def from_ip(self, ip: str) -> None:
         """User-agents and devices of attacker infrastructure; IPs spraying the same accounts."""
@@ -236,7 +240,7 @@ class _State:
                     continue
                 shared = {a for a in theirs & targets if self.close_in_time(ip, other, a)}
                 if len(shared) >= self.min_overlap:
-                    self.add_lead(other, "spray", ip, min(shared), targets=len(theirs), shared=len(shared))
+                    self.add_lead(other, "spray", ip, (min(shared),), targets=len(theirs), shared=len(shared))
 
     def close_in_time(self, ip: str, other: str, account: str) -> bool:
         """Both IPs failed against the account within ``spray_window`` of each other (same campaign)."""
@@ -268,8 +272,7 @@ class _State:
             new = self.new_logins(ip)
             sprays = len(self.failed_only(ip)) >= self.min_spray
             if role == "device-login" or sprays or len(new) >= 2 or any(self.flagged(a) for a in new):
-                via = min(new) if new else None
-                self.add_lead(ip, role, indicator, None, new_accounts=len(new), via_account=via)
+                self.add_lead(ip, role, indicator, (), new_accounts=len(new))
 
     def candidate_ips(self, account: str) -> None:
         """Other IPs that logged into a flagged account: spraying ones, or new to two phished accounts."""
@@ -277,12 +280,12 @@ class _State:
             if ip in self.leads or self.stop(ip):
                 continue
             if len(self.failed_only(ip)) >= self.min_spray:
-                self.add_lead(ip, "spray-login", self.accounts[account].parent, account)
+                self.add_lead(ip, "spray-login", account)
                 continue
             phished = sorted(a for a in self.new_logins(ip) if self.accounts.get(a) and self.accounts[a].mail)
             if len(phished) >= 2:
-                self.add_lead(ip, "phishing-login", self.accounts[phished[0]].mail[0][0], phished[0],
-                              accounts=len(phished))
+                self.add_lead(ip, "phishing-login", phished[0], (), accounts=len(phished),
+                              mail=self.accounts[phished[0]].mail[0][0])
 
     def candidate_mail(self, account: str) -> None:
         """Attachments a compromised account received before its compromise, sent to a campaign."""
@@ -299,11 +302,18 @@ class _State:
                 victims = sorted(a for a in recipients if self.accounts.get(a) and self.accounts[a].verdict == "compromised"
                                  and self.received_before_login(a, sha1))
                 if len(victims) >= 2:
-                    self.add_lead(sha1, "sha1", self.accounts[victims[0]].parent, victims[0],
-                                  recipients=len(recipients), victims=len(victims))
+                    self.add_lead(sha1, "sha1", victims[0], (message,) if victims[0] == account else
+                                  (self.message_to(victims[0], sha1),), recipients=len(recipients), victims=len(victims))
                     for sender, _, _ in self.e(message, ("SENT",), reverse=True):
                         if sender.startswith("sender:"):
-                            self.add_lead(sender, "sender", sha1, message)
+                            self.add_lead(sender, "sender", sha1, (message,))
+
+    def message_to(self, account: str, sha1: str) -> str:
+        """A message carrying ``sha1`` delivered to the account."""
+        for message, _, _ in self.e(sha1, ("CARRIED",), reverse=True):
+            if any(a == account for a, _, _ in self.e(message, ("DELIVERED_TO",))):
+                return message
+        return sha1
 
     def received_before_login(self, account: str, sha1: str) -> bool:
         first = self.accounts[account].first_login()

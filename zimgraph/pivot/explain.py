@@ -103,14 +103,15 @@ def lead_why(graph: nx.MultiDiGraph, lead: Lead, result: Attribution) -> list[st
                    f"into, {f['shared']} of them also attacked by {parent}")
     elif lead.role == "spray-login":
         out.append(f"password spraying against {len(_failed(graph, node, result))} accounts, and logged into "
-                   f"{value_of(lead.via)}, also reached from {parent}")
+                   f"the flagged account {value_of(lead.parent)}")
     elif lead.role == "ua-login":
         out.append(f"used the attacker's user-agent {parent}; logged into {f['new_accounts']} account(s) "
                    "for the first time after the seed was first seen")
     elif lead.role == "device-login":
         out.append(f"used the attacker's ActiveSync device {value_of(lead.parent)}")
     elif lead.role == "phishing-login":
-        out.append(f"logged into {f['accounts']} recipients of {parent} for the first time after the seed was first seen")
+        out.append(f"logged into {f['accounts']} recipients of {name(f['mail'], result)} for the first time after "
+                   "the seed was first seen")
     elif lead.role == "ua":
         out.append(f"used by attacker infrastructure {parent}; rare: at most a few accounts used it before the seed was first seen")
     elif lead.role == "device":

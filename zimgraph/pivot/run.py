@@ -76,7 +76,8 @@ def pivot(graph: nx.MultiDiGraph, seeds: Iterable[Seed | str], *, since: dt.date
     resolved = resolve_seeds(graph, seeds)
     seed_nodes = sorted({n for nodes in resolved.values() for n in nodes})
     window = Window(since, until)
-    firsts = [t for t in (node_first_seen(graph, n, window=window) for n in seed_nodes) if t]
+    # the attack's first sighting; an account seed says nothing about when the attack began
+    firsts = [t for t in (node_first_seen(graph, n, window=window) for n in seed_nodes if kind_of(n) != "account") if t]
     anchor = min(firsts, default=None)
     population = account_population(graph)
     hub_accounts = hub_accounts or max(5, math.ceil(0.1 * population))
@@ -134,9 +135,11 @@ def _reach(graph, seed_nodes, *, algorithm, stop, window, depth, hops, anchor, p
     for lead in leads.values():
         if lead.role != "seed":
             lead.parent = steps[lead.node].parent if lead.node in steps else None
+            via = []
             while lead.parent is not None and lead.parent not in leads and lead.parent in steps:
-                lead.via = lead.via or lead.parent
+                via.append(lead.parent)
                 lead.parent = steps[lead.parent].parent
+            lead.via = tuple(reversed(via))
     return result
 
 
@@ -150,7 +153,7 @@ def _assemble(graph, resolved, result: Attribution, scores, *, window, anchor, a
                             | {d for d, _ in finding.devices} | {m for m, _, _ in finding.mail})
         touched[account] = indicators or [finding.parent]
         score = _VERDICT_BASE[finding.verdict] + 0.3 * scores.get(account, 0.0) / best_account
-        paths = _account_paths(result, account, indicators)
+        paths = _account_paths(result, finding)
         times = [when(d.get("first_seen")) for _, _, d in finding.logins + finding.failures + finding.mail] + \
                 [when(d.get("first_seen")) for _, d in finding.devices]
         lasts = [when(d.get("last_seen")) for _, _, d in finding.logins + finding.failures + finding.mail] + \
@@ -175,7 +178,7 @@ def _assemble(graph, resolved, result: Attribution, scores, *, window, anchor, a
         indicators.append({"kind": kind_of(node), "value": value_of(node), "score": round(min(score, 1.0), 3),
                            "role": lead.role, "why": lead_why(graph, lead, result) if algorithm == "evidence"
                            else [f"reached from {result.path(node)[0]} in {len(result.path(node)) - 1} step(s)"],
-                           "paths": [result.path(node)], "accounts_sharing": len(accounts_sharing(graph, node)),
+                           "paths": [list(shortcut(result.path(node)))], "accounts_sharing": len(accounts_sharing(graph, node)),
                            "first_seen": attrs.get("first_seen"), "last_seen": attrs.get("last_seen")})
     indicators.sort(key=lambda i: (-i["score"], i["kind"], i["value"]))
     for cluster in clusters:
@@ -200,12 +203,31 @@ def _assemble(graph, resolved, result: Attribution, scores, *, window, anchor, a
     }
 
 
-def _account_paths(result: Attribution, account: str, indicators: list[str], *, limit: int = 3) -> list[list[str]]:
+def _account_paths(result: Attribution, finding: AccountFinding, *, limit: int = 3) -> list[list[str]]:
     """The shortest distinct paths from a seed to the account, through the indicators touching it."""
+    account = finding.account
+    direct = {ip for ip, _, _ in finding.logins + finding.failures} | {d for d, _ in finding.devices}
     candidates = {tuple(result.path(account))}
-    candidates |= {tuple(result.path(node)) + (account,) for node in indicators if node in result.leads}
-    clean = [p for p in candidates if len(set(p)) == len(p)]
+    candidates |= {tuple(result.path(node)) + (account,) for node in direct if node in result.leads}
+    candidates |= {tuple(result.path(node)) + (message, account) for node, message, _ in finding.mail
+                   if node in result.leads}
+    clean = {shortcut(p) for p in candidates}
     return [list(p) for p in sorted(clean, key=lambda p: (len(p), p))[:limit]]
+
+
+def shortcut(path) -> tuple[str, ...]:
+    """A path that comes back to a node it went through is cut short there (a walk → a path).
+
+    >>> shortcut(["ip:1", "account:a", "message:m", "sha1:x", "message:m", "account:b"])
+    ('ip:1', 'account:a', 'message:m', 'account:b')
+    """
+    out: list[str] = []
+    for node in path:
+        if node in out:
+            del out[out.index(node) + 1:]
+        else:
+            out.append(node)
+    return tuple(out)
 
 
 def _reach_why(finding: AccountFinding, result: Attribution) -> list[str]:
