@@ -87,21 +87,36 @@ def pivot(graph: nx.MultiDiGraph, seeds: Iterable[Seed | str], *, since: dt.date
                     keep=seed_nodes)
     hops = hops or DEFAULT_HOPS
 
+    rarity = _rarity(graph)
     if algorithm == "evidence":
         result = attribute(graph, seed_nodes, stop=stop, anchor=anchor, window=window,
                            max_ua_accounts=max_ua_accounts)
     else:
         result = _reach(graph, seed_nodes, algorithm=algorithm, stop=stop, window=window, depth=depth, hops=hops,
-                        anchor=anchor, ppr_cutoff=ppr_cutoff)
-    around = expand(graph, seed_nodes, hops=hops, depth=depth, window=window, stop=stop)
-    scores = personalized_pagerank(graph, seed_nodes, nodes=set(around) | set(result.leads) | set(result.accounts),
-                                   rarity=lambda n: len(accounts_sharing(graph, n)), window=window)
+                        anchor=anchor, ppr_cutoff=ppr_cutoff, rarity=rarity)
+    # scores: a walk restarting at the seeds over the evidence found (indicators, accounts, the links between)
+    evidence = set(result.leads) | set(result.accounts)
+    evidence |= {n for lead in result.leads.values() for n in lead.via}
+    evidence |= {n for f in result.accounts.values() for n in f.via} | {m for f in result.accounts.values()
+                                                                        for _, m, _ in f.mail}
+    scores = personalized_pagerank(graph, seed_nodes, nodes=evidence, rarity=rarity, window=window)
     return _assemble(graph, resolved, result, scores, window=window, anchor=anchor, algorithm=algorithm,
                      settings={"hub_accounts": hub_accounts, "mail_hub_accounts": mail_hub_accounts,
                                "max_ua_accounts": max_ua_accounts, "accounts_in_case": population})
 
 
-def _reach(graph, seed_nodes, *, algorithm, stop, window, depth, hops, anchor, ppr_cutoff) -> Attribution:
+def _rarity(graph: nx.MultiDiGraph):
+    """How many accounts share a node (indicators only; others count 1), memoised for one pivot."""
+    cache: dict[str, int] = {}
+
+    def rarity(node: str) -> int:
+        if node not in cache:
+            cache[node] = len(accounts_sharing(graph, node)) if kind_of(node) in INDICATOR_KINDS else 1
+        return cache[node]
+    return rarity
+
+
+def _reach(graph, seed_nodes, *, algorithm, stop, window, depth, hops, anchor, ppr_cutoff, rarity) -> Attribution:
     """The baselines: every IP reached (or scored high enough) is taken as the attacker's."""
     steps = expand(graph, seed_nodes, hops=hops, depth=depth, window=window,
                    stop=None if algorithm == "khop" else stop)
@@ -112,8 +127,7 @@ def _reach(graph, seed_nodes, *, algorithm, stop, window, depth, hops, anchor, p
         role = "seed" if node in seed_nodes else "reached"
         leads[node] = Lead(node, role, step.parent, None)
     if algorithm == "ppr":
-        scores = personalized_pagerank(graph, seed_nodes, nodes=steps, window=window,
-                                       rarity=lambda n: len(accounts_sharing(graph, n)))
+        scores = personalized_pagerank(graph, seed_nodes, nodes=steps, window=window, rarity=rarity)
         others = [scores[n] for n in leads if kind_of(n) == "ip" and leads[n].role != "seed"]
         best = max(others, default=0.0)
         leads = {n: lead for n, lead in leads.items()
