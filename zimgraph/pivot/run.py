@@ -125,7 +125,7 @@ def _reach(graph, seed_nodes, *, algorithm, stop, window, depth, hops, anchor, p
         if kind_of(node) not in INDICATOR_KINDS or (algorithm != "khop" and node not in seed_nodes and stop(node)):
             continue
         role = "seed" if node in seed_nodes else "reached"
-        leads[node] = Lead(node, role, step.parent, None)
+        leads[node] = Lead(node, role, step.parent)
     if algorithm == "ppr":
         scores = personalized_pagerank(graph, seed_nodes, nodes=steps, window=window, rarity=rarity)
         others = [scores[n] for n in leads if kind_of(n) == "ip" and leads[n].role != "seed"]
