@@ -80,7 +80,7 @@ def pivot(graph: nx.MultiDiGraph, seeds: Iterable[Seed | str], *, since: dt.date
     firsts = [t for t in (node_first_seen(graph, n, window=window) for n in seed_nodes if kind_of(n) != "account") if t]
     anchor = min(firsts, default=None)
     population = account_population(graph)
-    hub_accounts = hub_accounts or max(5, math.ceil(0.1 * population))
+    hub_accounts = hub_accounts or max(5, min(50, math.ceil(0.1 * population)))
     mail_hub_accounts = mail_hub_accounts or max(hub_accounts, math.ceil(0.5 * population))
     max_ua_accounts = max_ua_accounts or max(3, math.ceil(0.05 * population))
     stop = hub_test(graph, hub_accounts=hub_accounts, anchor=anchor, mail_hub_accounts=mail_hub_accounts,
