@@ -3,7 +3,7 @@
 import datetime as dt
 
 from tests.pivot.graphs import (CARRIER, DEVICE, FF91, IVAN_HOME, LOGIN_ONLY, NAT, NEWS_SHA1, PHISH_SENDER, PHISH_SHA1,
-                                PROXY, SEED, SETTINGS, SPRAY2, SPRAY_UA, acct, campaign, edge, node)
+                                PROXY, SEED, SETTINGS, SPRAY2, SPRAY_UA, acct, campaign, edge)
 from zimgraph.pivot import cluster_accounts, expand, hub_test, personalized_pagerank, pivot
 from zimgraph.pivot.facts import when
 
@@ -138,4 +138,3 @@ def test_time_parsing_defaults_to_utc():
     from zimgraph.pivot import parse_time
     assert parse_time("2026-10-25 07:00") == dt.datetime(2026, 10, 25, 7, tzinfo=dt.timezone.utc)
     assert parse_time("2026-10-25T09:00+02:00") == dt.datetime(2026, 10, 25, 7, tzinfo=dt.timezone.utc)
-    node  # noqa: B018 (helper import kept for readers)
