@@ -26,3 +26,23 @@ def pytest_sessionstart(session):
         raise pytest.UsageError(
             f"compiled modules older than their source: {', '.join(sorted(stale))}; "
             "rebuild with 'pip install -e .' (bash scripts/test.sh does) or delete zimgraph/**/*.so")
+
+
+@pytest.fixture(scope="session")
+def example_case(tmp_path_factory):
+    """The bundled scenario (generator seed 1, full scale) ingested once: (ground truth, case folder).
+
+    Tests must treat the case as read-only (derived caches may be written by load_case).
+    """
+    import json
+    import subprocess
+    import sys
+
+    from zimgraph.ingest import ingest
+
+    root = tmp_path_factory.mktemp("example_case")
+    subprocess.run([sys.executable, str(REPO / "examples" / "generate.py"), str(root / "evidence"), "--seed", "1"],
+                   check=True, capture_output=True)
+    ingest([str(root / "evidence")], str(root / "case"), default_zone="Europe/Paris", workers=1)
+    truth = json.loads((root / "evidence" / "ground_truth.json").read_text(encoding="utf-8"))
+    return truth, root / "case"

@@ -72,3 +72,14 @@ def test_every_source_and_shared_grammar_has_a_property_test():
         path = REPO / "tests" / "sources" / f"test_{name}.py"
         assert path.is_file(), f"no tests for source {name}"
         assert "@given" in path.read_text(encoding="utf-8"), f"no property test for {name}"
+
+
+def test_the_derived_model_is_documented():
+    """docs/model.md names every node kind, edge type, message column and session column."""
+    from zimgraph.correlate.messages import MESSAGE_COLUMNS, MESSAGE_SCHEMA
+    from zimgraph.correlate.sessions import SESSION_SCHEMA
+    from zimgraph.graph.model import EDGE_TYPES, NODE_KINDS
+    model = (REPO / "docs" / "model.md").read_text(encoding="utf-8")
+    for name in list(NODE_KINDS) + list(EDGE_TYPES) + list(MESSAGE_SCHEMA.names) + list(SESSION_SCHEMA.names):
+        assert f"`{name}`" in model, f"docs/model.md does not document {name}"
+    assert list(MESSAGE_SCHEMA.names) == list(MESSAGE_COLUMNS)

@@ -36,6 +36,8 @@ from zimgraph.correlate.topology import Topology, learn_topology
 from zimgraph.ingest.case import Case
 
 DERIVED_FILES = ("topology.json", "messages.parquet", "sessions.parquet")
+#: bump when stitching, sessions or topology rules change without a schema change
+DERIVED_RULES = 1
 
 
 class CaseData:
@@ -68,7 +70,10 @@ class CaseData:
         files = sorted((f.get("node", ""), f.get("path", ""), f.get("sha256", ""), f.get("events", 0))
                        for f in self.manifest.get("files", []))
         blob = json.dumps({"files": files, "settings": self.manifest.get("settings", {}),
-                           "overrides": self.overrides, "version": __version__}, sort_keys=True)
+                           "overrides": self.overrides, "version": __version__,
+                           # a new column or stitching rule must not be served from an old cache
+                           "schemas": [str(MESSAGE_SCHEMA), str(SESSION_SCHEMA)], "rules": DERIVED_RULES},
+                          sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()
 
     def _fresh(self) -> bool:

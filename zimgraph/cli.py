@@ -74,6 +74,15 @@ def ingest(paths, case_dir, default_zone, node_zones, year, node, workers, quiet
     Example:
       zimgraph ingest collection/ --case case/ --tz Europe/Paris --node-tz mta01=UTC
     """
+    summary = ingest_with_progress(paths, case_dir, default_zone=default_zone, node_zones=node_zones, year=year,
+                                   node=node, workers=workers, quiet=quiet)
+    if summary.manifest["totals"]["errors"]:
+        sys.exit(1)
+
+
+def ingest_with_progress(paths, case_dir, *, default_zone=None, node_zones=None, year=None, node=None,
+                         workers=None, quiet=False):
+    """Run the ingest with a progress bar and print its summary (shared with 'investigate')."""
     console = Console(stderr=True, quiet=quiet)
     if not console.is_terminal:
         console.width = 160     # a log file or a pipe: do not squeeze the summary table
@@ -100,8 +109,7 @@ def ingest(paths, case_dir, default_zone, node_zones, year, node, workers, quiet
         progress.stop()
     elapsed = time.monotonic() - started
     print_ingest_summary(console, summary, case_dir, elapsed)
-    if summary.manifest["totals"]["errors"]:
-        sys.exit(1)
+    return summary
 
 
 def print_ingest_summary(console: Console, summary, case_dir: str, elapsed: float) -> None:

@@ -100,39 +100,40 @@ def login_sessions(events: pd.DataFrame, topology: Topology, *, gap: pd.Timedelt
 
     active = rows[~is_failure].sort_values(["account", "client_ip", "ts", "file", "line"], kind="stable")
     gap_ms = int(gap / pd.Timedelta(milliseconds=1))
+    columns = {name: active[name].tolist() for name in active.columns}
     records = []
-    for (account, ip), group in active.groupby(["account", "client_ip"], sort=True):
-        stamps = group["ts"].tolist()
-        start = 0
-        for i in range(1, len(stamps) + 1):
-            if i == len(stamps) or stamps[i] - stamps[i - 1] > gap_ms:
-                records.append(_session(account, ip, group.iloc[start:i], failures.get((account, ip), [])))
-                start = i
+    start = 0
+    for i in range(1, len(active) + 1):
+        if (i == len(active) or columns["account"][i] != columns["account"][start]
+                or columns["client_ip"][i] != columns["client_ip"][start]
+                or columns["ts"][i] - columns["ts"][i - 1] > gap_ms):
+            account, ip = columns["account"][start], columns["client_ip"][start]
+            rows_of = {name: values[start:i] for name, values in columns.items()}
+            records.append(_session(account, ip, rows_of, failures.get((account, ip), [])))
+            start = i
     records.sort(key=lambda r: (r["start"], r["account"], r["client_ip"]))
     return pa.Table.from_pylist(records, schema=SESSION_SCHEMA).to_pandas(types_mapper=pd.ArrowDtype)
 
 
-def _session(account: str, ip: str, rows: pd.DataFrame, failure_stamps: list[int]) -> dict:
-    first = rows.iloc[0]
-    start, end = int(first["ts"]), int(rows["ts"].iloc[-1])
-    logins = rows[rows["event"].isin(LOGIN_EVENTS) & (rows["outcome"] == "success")]
-    login = f"{logins['file'].iloc[0]}:{logins['line'].iloc[0]}" if len(logins) else None
-    login_ts = int(logins["ts"].iloc[0]) if len(logins) else start
+def _session(account: str, ip: str, rows: dict[str, list], failure_stamps: list[int]) -> dict:
+    """One session from its rows (column lists, oldest first)."""
+    stamps, events, outcomes = rows["ts"], rows["event"], rows["outcome"]
+    start, end = int(stamps[0]), int(stamps[-1])
+    login_at = next((i for i, (e, o) in enumerate(zip(events, outcomes)) if e in LOGIN_EVENTS and o == "success"), None)
+    login = f"{rows['file'][login_at]}:{rows['line'][login_at]}" if login_at is not None else None
+    login_ts = int(stamps[login_at]) if login_at is not None else start
     before = bisect.bisect_left(failure_stamps, login_ts) - bisect.bisect_left(failure_stamps, login_ts - FAILURE_WINDOW_MS)
     agents = Counter(ua for ua in rows["user_agent"] if ua)
-    actions = []
-    for event, request in zip(rows["event"], rows["soap_request"]):
-        if event == "sync_device":
-            continue
-        actions.append(request or event)
+    actions = [request or event for event, request in zip(events, rows["soap_request"]) if event != "sync_device"]
     digest = hashlib.sha1(f"{account}|{ip}|{start}".encode()).hexdigest()[:8]
     return {
         "session_id": f"s{digest}", "account": account, "client_ip": ip,
-        "user_agent": agents.most_common(1)[0][0] if agents else None,
+        # most frequent, ties broken by name: deterministic
+        "user_agent": min(agents.items(), key=lambda kv: (-kv[1], kv[0]))[0] if agents else None,
         "user_agents": sorted(agents), "protocols": sorted({p for p in rows["protocol"] if p}),
-        "start": start, "end": end, "login": login, "failures_before": before, "events": len(rows),
+        "start": start, "end": end, "login": login, "failures_before": before, "events": len(stamps),
         "actions": actions[:ACTIONS_CAP],
-        "messages_sent": sorted({m for e, m in zip(rows["event"], rows["message_id"]) if e == "mta_send" and m}),
+        "messages_sent": sorted({m for e, m in zip(events, rows["message_id"]) if e == "mta_send" and m}),
         "devices": sorted({d for d in rows["device_id"] if d}),
         "evidence": [f"{f}:{n}" for f, n in zip(rows["file"][:EVIDENCE_CAP], rows["line"][:EVIDENCE_CAP])],
     }

@@ -95,7 +95,8 @@ def learn_topology(events: pd.DataFrame, *, internal_domains: list[str] | None =
     """Learn hosted domains and infrastructure IPs from the events.
 
     * internal domains: domains of accounts with a *successful* mailbox/audit/sync record (an
-      attacker's failed guess at ``x@evil.test`` teaches nothing) and of LMTP recipients — or
+      attacker's failed guess at ``x@evil.test`` teaches nothing) and of recipients delivered over
+      LMTP (mailboxd's ``lmtp`` lines, postfix ``relay=...:7025 status=sent``) — or
       exactly ``internal_domains`` when given;
     * ``proxy``: every ``proxy_ip`` (the ``ip=`` of a proxied request, the nginx peer);
     * ``mailstore``: postfix LMTP relays and nginx upstreams;
@@ -139,7 +140,7 @@ def learn_topology(events: pd.DataFrame, *, internal_domains: list[str] | None =
 
     for ip in list(roles):
         if _is_loopback(ip):
-            roles[ip] = "loopback"
+            roles[ip], reasons[ip] = "loopback", {"loopback address"}
 
     if internal_domains:
         domains = frozenset(d.lower().lstrip("@") for d in internal_domains)
@@ -156,6 +157,10 @@ def _learn_domains(events: pd.DataFrame) -> frozenset[str]:
     names = set(account[hosted].dropna().unique())
     event = _column(events, "event")
     names |= set(_column(events, "recipient")[(event == "lmtp_delivery").fillna(False)].dropna().unique())
+    # postfix delivered it to a mailstore over LMTP: the domain is hosted here
+    lmtp_sent = ((event == "msg_sent").fillna(False) & (_column(events, "protocol") == "lmtp").fillna(False)
+                 & (_column(events, "status") == "sent").fillna(False))
+    names |= set(_column(events, "recipient")[lmtp_sent].dropna().unique())
     domains = set()
     for name in names:
         for address in str(name).split(","):
