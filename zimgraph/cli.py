@@ -200,9 +200,11 @@ def sources():
 
 # Feature commands live next to their library code; registered here, in the order of the pipeline.
 from zimgraph.graph.cli import graph  # noqa: E402
+from zimgraph.neo4j.cli import neo4j  # noqa: E402
 from zimgraph.pivot.cli import pivot_command  # noqa: E402
+from zimgraph.query.cli import query  # noqa: E402
 
-COMMANDS: list[click.Command] = [graph, pivot_command]
+COMMANDS: list[click.Command] = [graph, pivot_command, neo4j, query]
 for command in COMMANDS:
     main.add_command(command)
 

@@ -71,7 +71,7 @@ def radial_layout(graph: nx.Graph, *, roots: list[str], ring: float = RING) -> d
             radius = 0.0 if len(top) == 1 else ring * 0.6
         else:
             radius = ring * (depth[node] + (0 if len(top) == 1 else 0.6))
-        positions[node] = (round(radius * math.cos(angle), 1), round(radius * math.sin(angle), 1))
+        positions[node] = (round(radius * math.cos(angle), 1) + 0.0, round(radius * math.sin(angle), 1) + 0.0)  # no -0.0
         kids = children.get(node, [])
         kid_total = sum(size[k] for k in kids) or 1
         cursor = lo
