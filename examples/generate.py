@@ -72,6 +72,12 @@ HOSTILE_UA = 'Mozilla/5.0 <img src=x onerror=alert(1)>" Chrome/99'
 SCANNER_UA = "Mozilla/5.0 (compatible; Nuclei - Open-source project (github.com/projectdiscovery/nuclei))"
 EXPLOIT_UA = "Mozilla/5.0 (X11; Linux x86_64; rv:101.0) Gecko/20100101 Firefox/101.0"
 
+MOBILE_BROWSERS = [  # webmail on a phone, through a mobile carrier's CGNAT
+    ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Mobile/15E148 Safari/604.1",
+     f"ZimbraWebClient - SAF17 (iPhone)/{ZCS}"),
+    ("Mozilla/5.0 (Linux; Android 14; SM-S911B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/129.0.0.0 Mobile Safari/537.36",
+     f"ZimbraWebClient - GC129 (Android)/{ZCS}"),
+]
 BROWSERS = [  # (HTTP User-Agent, SOAP <userAgent> written by the web client)
     ("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0",
      f"ZimbraWebClient - FF128 (Win)/{ZCS}"),
@@ -376,6 +382,8 @@ def make_accounts(rng: random.Random, n: int) -> list[Account]:
             prefix, dtype, dua = rng.choice(DEVICES)
             dev_id = f"androidc{rng.randint(10**9, 10**10 - 1)}" if prefix == "android" else f"{prefix}{rng.getrandbits(48):012X}"
             acct.device = (dev_id, dtype, dua)
+            acct.carrier_ip = rng.choice(CARRIER_IPS)
+        elif rng.random() < 0.6:  # reads webmail on a phone: behind the carrier's CGNAT, shared by many
             acct.carrier_ip = rng.choice(CARRIER_IPS)
         accounts.append(acct)
     return accounts
@@ -1061,6 +1069,10 @@ def plan(g: Generator, start: dt.date, days: int, rng: random.Random) -> dict:
         g.at(t, "benign_inbound")
     for t in g.diurnal_times(25 * act * len(accounts) / 60, lambda h, w: 1.0):
         g.at(t, "spam_inbound")
+    mobile_users = [a for a in accounts if a.carrier_ip]
+    for t in g.diurnal_times(0.8 * len(mobile_users) * act, office_profile):  # carrier IPs: many accounts each
+        a = rng.choice(mobile_users)
+        g.at(t, "webmail_session", a, a.carrier_ip, MOBILE_BROWSERS[len(a.name) % 2])
     imap_users = [a for a in accounts if a.imap_ua]
     for t in g.diurnal_times(4 * len(imap_users) * act, office_profile):
         g.at(t, "imap_session", rng.choice(imap_users))
@@ -1093,7 +1105,8 @@ def plan(g: Generator, start: dt.date, days: int, rng: random.Random) -> dict:
     eas_victim = compromised[0]
     spray_targets = sorted({a.name for a in pool[:40]} | {c.name for c in compromised[:2]})  # round 1 fails for all
     guesses = [f"{u}@{DOMAINS[0]}" for u in SPRAY_GUESSES]
-    second_targets = sorted(a.name for a in others[-6:])
+    # the second, unrelated campaign sprays some of the same accounts, the next evening, another way
+    second_targets = sorted({a.name for a in others[-6:]} | {a.name for a in others[3:8]})
     news_sha1, phish_sha1 = g.sha1(), g.sha1()
 
     d1 = 1 if days > 1 else 0

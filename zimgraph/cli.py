@@ -202,9 +202,12 @@ def sources():
 from zimgraph.graph.cli import graph  # noqa: E402
 from zimgraph.hunts.cli import hunt, show  # noqa: E402
 from zimgraph.neo4j.cli import neo4j  # noqa: E402
+from zimgraph.pivot.cli import pivot_command  # noqa: E402
 from zimgraph.query.cli import query  # noqa: E402
 
-COMMANDS: list[click.Command] = [graph, hunt, show, neo4j, query]
+from zimgraph.report.cli import investigate  # noqa: E402
+
+COMMANDS: list[click.Command] = [graph, hunt, show, pivot_command, investigate, neo4j, query]
 for command in COMMANDS:
     main.add_command(command)
 
