@@ -46,8 +46,8 @@ def test_logins_of_an_ip(example):
     _, folder, _, _ = example
     result = run("hunt", "--case", str(folder), "logins", "--ip", "198.51.100.61", "--json")
     doc = json.loads(result.output)
-    assert {a for f in doc["findings"] for a in f["accounts"]} == {"oceane.bertrand@agency.example.gov",
-                                                                   "oceane.robert@example.gov"}
+    truth = json.loads((folder.parent / "evidence" / "ground_truth.json").read_text())
+    assert {a for f in doc["findings"] for a in f["accounts"]} == set(truth["phishing"]["compromised_recipients"])
     assert all(f["hunt"] == "logins" and f["details"] for f in doc["findings"])
 
 

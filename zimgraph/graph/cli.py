@@ -23,7 +23,11 @@ from zimgraph.graph.model import EDGE_TYPES, NODE_KINDS
               help="A mail domain hosted here (repeatable); replaces the learned list and is remembered.")
 @click.option("--infra-ip", "infra_ips", multiple=True, metavar="IP",
               help="An address of the platform itself (repeatable): never treated as a client; remembered.")
-def graph(case_dir, stats, export, internal_domains, infra_ips):
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, writable=True),
+              help="Write the interactive graph (offline HTML): the pivot view with --seed, else the whole graph capped.")
+@click.option("--seed", "seed_texts", multiple=True, metavar="KIND:VALUE",
+              help="With --html: draw the pivot from these seeds (repeatable), e.g. ip:203.0.113.9.")
+def graph(case_dir, stats, export, internal_domains, infra_ips, html_file, seed_texts):
     """Build the evidence graph of a case; print its counts or export it.
 
     Messages are stitched across re-queues and login sessions grouped first; both are saved
@@ -33,6 +37,7 @@ def graph(case_dir, stats, export, internal_domains, infra_ips):
     Example:
       zimgraph graph --case case/ --stats
       zimgraph graph --case case/ --export graphml case/graph.graphml
+      zimgraph graph --case case/ --html case/graph.html --seed ip:203.0.113.45
     """
     if export and export[0] not in FORMATS:
         raise click.BadParameter(f"{export[0]!r}: write --export graphml FILE or --export json FILE",
@@ -41,13 +46,33 @@ def graph(case_dir, stats, export, internal_domains, infra_ips):
                      infrastructure_ips=list(infra_ips) or None)
     with err_console.status("stitching messages, grouping sessions, building the graph"):
         g = case.graph
-    if stats or not export:
+    if stats or not (export or html_file):
         print_stats(Console(), case, g)
+    if html_file:
+        write_html(case, g, html_file, seed_texts)
     if export:
         fmt, path = export
         export_graph(g, fmt, path)
         err_console.print(f"wrote {g.number_of_nodes():,} nodes and {g.number_of_edges():,} edges to {path} ({fmt})",
                           highlight=False)
+
+
+def write_html(case, g, path: str, seed_texts: tuple[str, ...]) -> None:
+    """The pivot view from the seeds, or (no seed) the whole graph with its hubs capped."""
+    from zimgraph.report.graphview import build_view
+    from zimgraph.report.render import pivot_view, write_graph_html
+    if seed_texts:
+        from zimgraph.pivot.run import pivot
+        from zimgraph.pivot.seeds import parse_seed
+        result = pivot(g, [parse_seed(text) for text in seed_texts])
+        view, title = pivot_view(g, result), "pivot from " + ", ".join(seed_texts)
+    else:
+        # people and machines first: messages and amavis sessions only where they link them
+        ranked = sorted(g.nodes, key=lambda n: (-g.degree(n), n))
+        view, title = build_view(g, roots=ranked[:1]), f"graph of {case.folder}"
+    write_graph_html(path, view, title=title, subtitle=f"case {case.folder}")
+    err_console.print(f"graph written to {path} ({len(view['nodes']):,} nodes shown of {g.number_of_nodes():,})",
+                      highlight=False, markup=False)
 
 
 def print_stats(console: Console, case, g) -> None:

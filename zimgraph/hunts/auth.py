@@ -213,7 +213,8 @@ def success_after_failures(case, *, lookback_hours: int = 24, min_failures: int 
     For each successful login of an account from an IP, within ``lookback_hours`` before it:
     the IP failed against ``spray_accounts`` or more accounts (critical: spraying then success);
     the IP failed ``min_failures`` times on this account (high; low when this IP had logged in to
-    the account before the failures); the account failed ``min_failures`` times from other IPs and this IP is new to it (medium).
+    the account before the failures, or when ``spray_accounts`` or more accounts log in from it: a
+    shared gateway such as the office NAT, where failures are typos); the account failed ``min_failures`` times from other IPs and this IP is new to it (medium).
     """
     failures, successes = _split(case)
     # only logins from an IP, or to an account, that failed somewhere can follow failures
@@ -241,6 +242,8 @@ def success_after_failures(case, *, lookback_hours: int = 24, min_failures: int 
     if hit.empty:
         return []
     known = _known_clients(successes)
+    # an address many accounts log in from (office NAT, VPN, carrier gateway): failures there are typos
+    gateway_accounts = successes.groupby("client_ip")["account"].nunique()
     findings = []
     for (ip, account), group in hit.sort_values("ts", kind="stable").groupby(["client_ip", "account"], sort=True):
         first = group.iloc[0]
@@ -254,9 +257,11 @@ def success_after_failures(case, *, lookback_hours: int = 24, min_failures: int 
         elif first["pair_failures"] >= min_failures:
             pair_first_fail = prior.loc[(prior["client_ip"] == ip) & (prior["account"] == account), "ts"].min()
             familiar = (ip, account) in known.index and known[(ip, account)] < pair_first_fail
-            severity = "low" if familiar else "high"
+            gateway = int(gateway_accounts.get(ip, 0))
+            severity = "low" if familiar or gateway >= spray_accounts else "high"
             why = f"{int(first['pair_failures'])} failed logins for {account} from {ip}" + \
-                  (" (an IP the account used before)" if familiar else "")
+                  (" (an IP the account used before)" if familiar else
+                   f" (a shared gateway: {gateway} accounts log in from it)" if gateway >= spray_accounts else "")
         else:
             severity, why = "medium", f"{int(first['other_failures'])} failed logins for {account} from other IPs"
         later = successes[(successes["client_ip"] == ip) & (successes["account"] == account)]

@@ -3,8 +3,8 @@ used before.
 
 The baseline is the earlier part of the evidence (``baseline_fraction`` of its time span): what
 each account used then is familiar; what appears afterwards is new. An IP that many accounts
-used during the baseline (office NAT, carrier gateway, VPN) is a shared gateway: a new account
-behind it is not news. With ``geoip`` (a MaxMind ``.mmdb`` file, needs the ``maxminddb``
+used during the baseline (office NAT, carrier gateway, VPN), or any address of the carrier-grade
+NAT range 100.64.0.0/10, is a shared gateway: a new account behind it is not news. With ``geoip`` (a MaxMind ``.mmdb`` file, needs the ``maxminddb``
 package) the details carry country and ASN.
 
 >>> from types import SimpleNamespace
@@ -18,6 +18,8 @@ package) the details carry country and ASN.
 """
 
 from __future__ import annotations
+
+import ipaddress
 
 import pandas as pd
 
@@ -74,6 +76,8 @@ def new_client(case, *, baseline_fraction: float = 0.33, shared_accounts: int = 
     early, late = logins[logins["ts"] < cut], logins[logins["ts"] >= cut]
     shared = early.groupby("client_ip")["account"].nunique()
     shared = set(shared[shared >= shared_accounts].index)
+    # RFC 6598 shared address space: carrier-grade NAT, one address for many subscribers
+    shared |= {ip for ip in logins["client_ip"].dropna().unique() if _is_cgnat(ip)}
     has_baseline = set(early["account"])
     late = late.assign(**{f"new_{kind}": ~_pair_key(late, column).isin(_pair_key(early, column).unique())
                           & (late[column].fillna("") != "")
@@ -121,6 +125,21 @@ def new_client(case, *, baseline_fraction: float = 0.33, shared_accounts: int = 
                      + ("" if account in has_baseline else " (no login in the baseline to compare with)")),
             details=details))
     return findings
+
+
+_CGNAT = ipaddress.ip_network("100.64.0.0/10")
+
+
+def _is_cgnat(ip: str) -> bool:
+    """True for an address of the carrier-grade NAT range 100.64.0.0/10 (RFC 6598).
+
+    >>> _is_cgnat("100.66.140.9"), _is_cgnat("198.51.100.23")
+    (True, False)
+    """
+    try:
+        return ipaddress.ip_address(ip) in _CGNAT
+    except ValueError:
+        return False
 
 
 def _severity(first, ip: str, baselined: bool, shared: set, multi: set, hostile: set) -> str:

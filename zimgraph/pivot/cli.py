@@ -35,7 +35,9 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 @click.option("--algorithm", type=click.Choice(ALGORITHMS), default="evidence", show_default=True,
               help="evidence (verdicts by evidence rules); khop, hub, ppr: the baselines of bench/pivot_eval.py.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object (DESIGN.md section 7).")
-def pivot_command(case_dir, seed_texts, seeds_file, since, until, similar, algorithm, as_json):
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, writable=True),
+              help="Also write the interactive graph of the result to this file (offline HTML).")
+def pivot_command(case_dir, seed_texts, seeds_file, since, until, similar, algorithm, as_json, html_file):
     """Pivot from seed indicators to the accounts the attacker got into, his other indicators and why.
 
     Infrastructure IPs, the office NAT, carrier gateways, common user-agents and newsletters are
@@ -45,6 +47,7 @@ def pivot_command(case_dir, seed_texts, seeds_file, since, until, similar, algor
     Example:
       zimgraph pivot --case case/ --seed ip:203.0.113.45
       zimgraph pivot --case case/ --seed sha1:40742f1179e6d646fde8b737165afc7ec3d0075f --similar --json
+      zimgraph pivot --case case/ --seed ip:203.0.113.45 --html case/pivot.html
     """
     seeds = [parse_seed(text) for text in seed_texts]
     if seeds_file:
@@ -59,6 +62,12 @@ def pivot_command(case_dir, seed_texts, seeds_file, since, until, similar, algor
             result = add_similar(result, case.sessions, case.messages)
     text = json.dumps(result, indent=1, sort_keys=False, ensure_ascii=False)
     _write_atomic(Path(case.folder) / "pivot.json", text + "\n")
+    if html_file:
+        from zimgraph.report.render import pivot_view, write_graph_html
+        seeds_said = ", ".join(s["seed"] for s in result["seeds"])
+        write_graph_html(html_file, pivot_view(case.graph, result), title=f"pivot from {seeds_said}",
+                         subtitle=f"case {case.folder}")
+        err_console.print(f"graph written to {html_file}", highlight=False, markup=False)
     if as_json:
         click.echo(text)
     else:

@@ -32,7 +32,7 @@ from zimgraph.pivot.attribute import VERDICT_ORDER, AccountFinding, Attribution,
 from zimgraph.pivot.clusters import cluster_accounts
 from zimgraph.pivot.expand import DEFAULT_HOPS, expand, hub_test
 from zimgraph.pivot.explain import account_why, lead_why
-from zimgraph.pivot.facts import (ANY_TIME, FAILURE, INDICATOR_KINDS, LOGIN, Window, account_population,
+from zimgraph.pivot.facts import (FAILURE, INDICATOR_KINDS, LOGIN, Window, account_population,
                                   accounts_sharing, edges, iso, kind_of, node_first_seen, value_of, when)
 from zimgraph.pivot.rank import personalized_pagerank
 from zimgraph.pivot.seeds import Seed, parse_seed, resolve_seeds

@@ -52,6 +52,8 @@ MAX_NEIGHBOURS = 25
 #: above this many nodes the browser gets a fixed layout (physics off from the start)
 PHYSICS_LIMIT = 300
 LABEL_WIDTH = 36
+#: above this many edges, edge labels are left to the tooltips
+EDGE_LABEL_LIMIT = 60
 #: the key of the one "more not shown" node for what the overall cap removed
 GLOBAL_MORE = "*"
 
@@ -155,10 +157,11 @@ def build_view(graph: nx.MultiDiGraph, *, roots: list[str], info: dict[str, dict
         score = float(data.get("score") or 0)
         x, y = positions.get(node, (0.0, 0.0))
         nodes.append({
-            "id": node, "label": _short(value), "kind": kind, "value": value, "shape": shape,
+            # not "value": that is vis-network's scaling input and a string there hides the node
+            "id": node, "label": _short(value), "kind": kind, "text": value, "shape": shape,
             "color": {"background": VERDICT_COLOUR.get(data.get("verdict"), colour), "border": colour},
             "borderWidth": 4 if node in roots else 1,
-            "size": round(12 + 28 * math.sqrt(score / top), 1), "x": x, "y": y,
+            "size": round(10 + 30 * score / top, 1), "x": x, "y": y,
             "title": _tooltip(kind, value, attrs, data), "score": score, "verdict": data.get("verdict"),
             "why": list(data.get("why") or []), "seed": node in roots,
             "first_seen": attrs.get("first_seen"), "last_seen": attrs.get("last_seen"),
@@ -169,7 +172,7 @@ def build_view(graph: nx.MultiDiGraph, *, roots: list[str], info: dict[str, dict
         colour, shape = KIND_STYLE["More"]
         label = (f"{count:,} more not shown (view capped at {max_nodes:,} nodes)" if hub == GLOBAL_MORE
                  else f"{count:,} more not shown")
-        nodes.append({"id": more, "label": label, "kind": "More", "value": f"{count} more",
+        nodes.append({"id": more, "label": label, "kind": "More", "text": f"{count} more",
                       "shape": shape, "color": {"background": colour, "border": colour}, "borderWidth": 1,
                       "size": 10, "x": x, "y": y, "score": 0, "verdict": None, "why": [], "seed": False,
                       "font": {"size": 11, "color": "#555555"},
@@ -191,6 +194,9 @@ def build_view(graph: nx.MultiDiGraph, *, roots: list[str], info: dict[str, dict
         edges.append({"id": f"{hub}|{more}|MORE", "from": hub, "to": more, "label": "", "type": "MORE", "count": 1,
                       "width": 1, "dashes": True, "first_seen": None, "last_seen": None, "protocols": [],
                       "evidence": [], "title": "capped"})
+    if len(edges) > EDGE_LABEL_LIMIT:          # a crowd of labels hides the nodes: types stay in the tooltips
+        for edge in edges:
+            edge["label"] = ""
     net.nodes, net.edges = nodes, edges
     net.node_ids = [n["id"] for n in nodes]
     net.node_map = {n["id"]: n for n in nodes}

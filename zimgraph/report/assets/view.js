@@ -102,7 +102,7 @@
     if (ev.key !== "Enter") { return; }
     var q = search.value.trim().toLowerCase();
     if (!q) { network.unselectAll(); return; }
-    var hits = nodesView.getIds({ filter: function (n) { return String(n.value).toLowerCase().indexOf(q) >= 0; } });
+    var hits = nodesView.getIds({ filter: function (n) { return String(n.text).toLowerCase().indexOf(q) >= 0; } });
     network.selectNodes(hits);
     if (hits.length) { network.focus(hits[0], { scale: 1.2, animation: false }); show(hits[0]); }
     status.textContent = hits.length + " match(es) for the search";
@@ -114,7 +114,7 @@
     var n = nodes.get(id);
     panel.textContent = "";
     if (!n) { return; }
-    panel.appendChild(el("h3", null, n.kind + ": " + n.value));
+    panel.appendChild(el("h3", null, n.kind + ": " + n.text));
     var facts = el("dl");
     [["verdict", n.verdict], ["score", n.score ? n.score.toFixed(2) : null], ["first seen", n.first_seen],
      ["last seen", n.last_seen], ["infrastructure", n.infrastructure ? "yes" : null]].forEach(function (kv) {
@@ -135,7 +135,7 @@
       var other = nodes.get(e.from === id ? e.to : e.from);
       var tr = el("tr");
       tr.appendChild(el("td", null, (e.from === id ? "→ " : "← ") + e.type));
-      tr.appendChild(el("td", null, other ? other.value : ""));
+      tr.appendChild(el("td", null, other ? other.text : ""));
       tr.appendChild(el("td", null, e.count));
       tr.appendChild(el("td", null, e.first_seen || ""));
       tr.appendChild(el("td", null, e.last_seen || ""));
