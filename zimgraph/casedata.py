@@ -33,7 +33,7 @@ from zimgraph import __version__
 from zimgraph.correlate.messages import MESSAGE_SCHEMA, stitch_messages
 from zimgraph.correlate.sessions import SESSION_SCHEMA, login_sessions
 from zimgraph.correlate.topology import Topology, learn_topology
-from zimgraph.ingest.case import Case
+from zimgraph.ingest.case import Case, write_text_atomic
 
 DERIVED_FILES = ("topology.json", "messages.parquet", "sessions.parquet")
 #: bump when stitching, sessions or topology rules change without a schema change
@@ -55,7 +55,7 @@ class CaseData:
                 stored["internal_domains"] = sorted({d.lower().lstrip("@") for d in internal_domains})
             if infrastructure_ips is not None:
                 stored["infrastructure_ips"] = sorted(set(infrastructure_ips))
-            _write_atomic(overrides_path, json.dumps(stored, indent=2, sort_keys=True) + "\n")
+            write_text_atomic(overrides_path, json.dumps(stored, indent=2, sort_keys=True) + "\n")
         self.overrides = stored
 
     # --- derived tables -----------------------------------------------------------------
@@ -96,10 +96,10 @@ class CaseData:
                                   infrastructure_ips=self.overrides.get("infrastructure_ips"))
         messages = stitch_messages(self.events, topology)
         sessions = login_sessions(self.events, topology)
-        _write_atomic(self.folder / "topology.json", topology.dumps() + "\n")
+        write_text_atomic(self.folder / "topology.json", topology.dumps() + "\n")
         _write_parquet(self.folder / "messages.parquet", messages, MESSAGE_SCHEMA)
         _write_parquet(self.folder / "sessions.parquet", sessions, SESSION_SCHEMA)
-        _write_atomic(self.folder / "derived.json",
+        write_text_atomic(self.folder / "derived.json",
                       json.dumps({"fingerprint": self.fingerprint, "version": __version__}, indent=2) + "\n")
         return topology, messages, sessions
 
@@ -128,12 +128,6 @@ def load_case(folder: str | os.PathLike, *, internal_domains: list[str] | None =
               infrastructure_ips: list[str] | None = None) -> CaseData:
     """Open the case in ``folder``; derived tables are computed (or read from cache) on first use."""
     return CaseData(folder, internal_domains=internal_domains, infrastructure_ips=infrastructure_ips)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
 
 
 def _write_parquet(path: Path, frame: pd.DataFrame, schema: pa.Schema) -> None:

@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from zimgraph.casedata import load_case
+from zimgraph.ingest.case import write_text_atomic
 from zimgraph.console import UserError, err_console
 from zimgraph.hunts.evidence import EvidenceRefError, parse_ref, read_lines, resolve_file
 from zimgraph.hunts.finding import SEVERITIES
@@ -76,9 +77,7 @@ def hunt(names, case_dir, as_json, list_hunts, evidence, evidence_lines, min_sev
                 "parameters": {k: given[k] for k in sorted(given)},
                 "findings": [f.to_json() for f in findings]}
     out = Path(case.folder) / "findings.json"
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(out)
+    write_text_atomic(out, json.dumps(document, indent=1, ensure_ascii=False) + "\n")
     if as_json:
         click.echo(json.dumps(document, indent=1, ensure_ascii=False))
         return

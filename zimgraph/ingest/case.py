@@ -111,6 +111,21 @@ class Case:
         return table.to_pandas(types_mapper=pd.ArrowDtype)
 
 
+def write_text_atomic(path: str | os.PathLike, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder, so that a reader (or
+    an interrupted run) never sees half a file. Every derived file of a case is written this way."""
+    import tempfile
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def load_events(folder: str | os.PathLike, columns: list[str] | None = None):
     """The events of the case in ``folder`` (see :meth:`Case.events`)."""
     return Case(folder).require().events(columns)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import click
@@ -15,6 +13,7 @@ from rich.text import Text
 
 from zimgraph.casedata import load_case
 from zimgraph.console import UserError, err_console
+from zimgraph.ingest.case import write_text_atomic
 from zimgraph.pivot.run import ALGORITHMS, parse_time, pivot
 from zimgraph.pivot.seeds import parse_seed, read_seeds_file
 from zimgraph.pivot.similar import add_similar
@@ -61,7 +60,7 @@ def pivot_command(case_dir, seed_texts, seeds_file, since, until, similar, algor
         if similar:
             result = add_similar(result, case.sessions, case.messages)
     text = json.dumps(result, indent=1, sort_keys=False, ensure_ascii=False)
-    _write_atomic(Path(case.folder) / "pivot.json", text + "\n")
+    write_text_atomic(Path(case.folder) / "pivot.json", text + "\n")
     if html_file:
         from zimgraph.report.render import pivot_view, write_graph_html
         seeds_said = ", ".join(s["seed"] for s in result["seeds"])
@@ -117,10 +116,3 @@ def print_result(console: Console, result: dict) -> None:
         table.add_row(str(cluster["id"]), str(len(cluster["accounts"])), str(cluster["compromised"]),
                       str(len(cluster["indicators"])), cluster["first_seen"] or "-", cluster["last_seen"] or "-")
     console.print(table)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".pivot-", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, path)

@@ -68,7 +68,7 @@ def investigate(paths, case_dir, seed_texts, default_zone, node_zones, year, nod
     """
     from zimgraph.casedata import load_case
     from zimgraph.cli import ingest_with_progress
-    from zimgraph.hunts.registry import run_hunts
+    from zimgraph.hunts.registry import HUNTS, run_hunts
     from zimgraph.pivot.run import pivot
     from zimgraph.pivot.seeds import parse_seed
     from zimgraph.report.render import write_report
@@ -88,7 +88,9 @@ def investigate(paths, case_dir, seed_texts, default_zone, node_zones, year, nod
     with console.status("running the hunts"):
         findings = [f.to_json() for f in run_hunts(case)]
     folder = Path(case_dir)
-    _write_json(folder / "findings.json", {"findings": findings})
+    # the same document as 'zimgraph hunt' writes
+    _write_json(folder / "findings.json", {"case": str(case.folder), "hunts": list(HUNTS),
+                                           "parameters": {}, "findings": findings})
     seed_note = None
     if not seeds:
         picked = strongest_seeds(findings, case.topology)
@@ -125,6 +127,5 @@ def _node_zones(values: tuple[str, ...]) -> dict[str, str]:
 
 
 def _write_json(path: Path, data) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    from zimgraph.ingest.case import write_text_atomic
+    write_text_atomic(path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
