@@ -16,6 +16,7 @@ from zimgraph.cli import main
 from zimgraph.report.render import pivot_view
 
 XSS_UA = "<img src=x onerror=alert(1)>"
+XSS_NAME = '"><script>alert(2)</script>.html'
 REPO_EXAMPLES = __import__("pathlib").Path(__file__).resolve().parents[2] / "examples"
 
 
@@ -34,6 +35,13 @@ def investigated(tmp_path_factory):
         audit.write(f"2026-10-26 23:50:00,000 INFO  [qtp1-9:https://mail.example.gov/service/soap/AuthRequest] "
                     f"[name={victim};oip={attacker_ip};ua={XSS_UA};soapId=deadbeef;] security - cmd=Auth; "
                     f"account={victim}; protocol=soap;\n")
+    # and a message carrying a hostile file name (amavis level-2 part line, then its verdict)
+    with open(evidence / "mta01/var/log/zimbra.log", "a", encoding="utf-8") as syslog:
+        syslog.write(f"Oct 26 23:55:00 mta01 amavis[4242]: (04242-01) p002 1/2 Content-Type: text/html, base64, "
+                     f"size: 2345, SHA1 digest: {'b' * 40}, name: {XSS_NAME}\n")
+        syslog.write(f"Oct 26 23:55:01 mta01 amavis[4242]: (04242-01) Passed CLEAN {{RelayedInbound}}, "
+                     f"[198.51.100.9]:4444 [198.51.100.9] <x@evil.test> -> <{victim}>, Queue-ID: 7A7A7A7A7A7, "
+                     f"Message-ID: <xss@evil.test>, mail_id: xssxssxssxss, Hits: 2.1, size: 2345, 100 ms\n")
     case = root / "case"
     result = CliRunner().invoke(main, ["investigate", str(evidence), "--case", str(case),
                                                        "--tz", "Europe/Paris", "-q", "--workers", "1"])
@@ -84,6 +92,7 @@ def test_the_report_in_chromium(investigated):
     assert result.facts["shown"] == expected_nodes
     assert XSS_UA in result.facts["text"] or XSS_UA in result.facts["panel"]   # shown as text
     assert XSS_UA in result.facts["panel"]
+    assert XSS_NAME in result.facts["text"]                     # the hostile file name, as text, in a finding
     assert result.facts["findings"] > 10
     assert result.screenshot.is_file() and result.screenshot.stat().st_size > 20_000
 
