@@ -83,3 +83,23 @@ def test_the_derived_model_is_documented():
     for name in list(NODE_KINDS) + list(EDGE_TYPES) + list(MESSAGE_SCHEMA.names) + list(SESSION_SCHEMA.names):
         assert f"`{name}`" in model, f"docs/model.md does not document {name}"
     assert list(MESSAGE_SCHEMA.names) == list(MESSAGE_COLUMNS)
+
+
+def test_every_command_help_ends_with_an_example():
+    import click
+    from click.testing import CliRunner
+
+    def walk(group, prefix):
+        for name, command in group.commands.items():
+            if isinstance(command, click.Group):
+                yield from walk(command, prefix + [name])
+            else:
+                yield prefix + [name]
+
+    paths = list(walk(main, []))
+    assert len(paths) >= 11, paths
+    for path in paths:
+        text = CliRunner().invoke(main, path + ["--help"]).output
+        assert "Example:" in text, f"'zimgraph {' '.join(path)} --help' has no example"
+        after = [line.strip() for line in text.split("Example:", 1)[1].splitlines() if line.strip()]
+        assert after[0].startswith(f"zimgraph {' '.join(path)}"), (path, after[0])
