@@ -21,9 +21,9 @@ def test_files_headers_and_rows(tmp_path):
     assert (export.nodes, export.relationships) == (16, 25)
     ips = read(tmp_path / "out" / "nodes_IP.csv")
     assert ips[0] == ["id:ID", "case_name", "kind", "value", "first_seen", "last_seen", "count:long",
-                      "infrastructure:boolean", "role", "private:boolean"]
+                      "infrastructure:boolean", "role", "private:boolean", "accounts:long"]
     assert [r[3] for r in ips[1:]] == ["10.0.0.5", "192.0.2.10", ATTACKER_IP]      # sorted by id
-    assert ips[1][7:] == ["true", "proxy", ""] and ips[1][1] == "acme"
+    assert ips[1][7:] == ["true", "proxy", "", ""] and ips[1][1] == "acme"
     attachments = read(tmp_path / "out" / "nodes_Attachment.csv")
     assert attachments[0][-3:] == ["names:string[]", "content_types:string[]", "size:long"]
     # hostile text survives the CSV round trip; the delimiter itself is replaced

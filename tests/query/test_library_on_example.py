@@ -144,6 +144,9 @@ def test_paths_from_a_seed_ip_avoid_infrastructure(case):
     assert {a for a, h in hops.items() if h == 1} == set(truth["phishing"]["compromised_recipients"])
     assert set(hops.values()) <= {1, 3}
     assert len(run(case, "paths-from-ip", ip=login_only, max_hops=1)) == 2
+    # the office NAT and carrier gateways are hubs: crossing them would reach their many users
+    through_hubs = {r["account"] for r in run(case, "paths-from-ip", ip=login_only, max_accounts=10_000)}
+    assert set(hops) < through_hubs
     # through the proxy every account would be 3 hops away; without it only those sharing a client IP or device are
     proxy_neighbours = {graph.nodes[v]["value"] for _, v, k in graph.out_edges(f"ip:{truth['proxy_ips'][0]}", keys=True)
                         if k == "LOGGED_IN"}

@@ -188,6 +188,7 @@ def build_graph(events: pd.DataFrame, messages: pd.DataFrame | None = None, *,
         pl.col("ref").n_unique().alias("count"), pl.col("ts").min().alias("first"), pl.col("ts").max().alias("last"),
     ).with_columns(_iso("first").alias("first_seen"), _iso("last").alias("last_seen")).sort("node")
 
+    sharing = _accounts_sharing(edges)
     graph = nx.MultiDiGraph(internal_domains=sorted(topology.internal_domains),
                             infrastructure=dict(sorted(topology.infrastructure.items())))
     attachments = _attachment_attributes(messages)
@@ -195,7 +196,8 @@ def build_graph(events: pd.DataFrame, messages: pd.DataFrame | None = None, *,
     for node, count, first_seen, last_seen in node_stats.select("node", "count", "first_seen", "last_seen").iter_rows():
         graph.add_node(node, **_node_attributes(node, topology), count=count,
                        first_seen=first_seen, last_seen=last_seen,
-                       **extra.get(node, {}), **attachments.get(node, {}))
+                       **extra.get(node, {}), **attachments.get(node, {}),
+                       **({"accounts": sharing[node]} if node in sharing else {}))
     for ip, role in sorted(topology.infrastructure.items()):
         node = node_id("IP", ip)
         if node not in graph:
@@ -207,6 +209,27 @@ def build_graph(events: pd.DataFrame, messages: pd.DataFrame | None = None, *,
             "src", "dst", "type", "count", "first_seen", "last_seen", "protocols", "outcomes", "evidence").iter_rows())
     _add_devices(graph, frame)
     return graph
+
+
+#: how an IP, a user-agent or a device is *used* by accounts (its ``accounts`` attribute; failures
+#: do not count: a sprayer failing against 50 accounts is not shared by them)
+SHARING_EDGES = {"IP": ("LOGGED_IN", "ACCESSED"), "UserAgent": ("USED_UA",), "Device": ("SYNCED",)}
+
+
+def _accounts_sharing(edges: pl.DataFrame) -> dict[str, int]:
+    """``{node: distinct accounts}`` using each IP (logins, activity), user-agent and device:
+    how many accounts share the indicator — the office NAT's is large, an attacker's small."""
+    account_end = (pl.when(pl.col("src").str.starts_with("account:")).then(pl.col("src")).otherwise(pl.col("dst")))
+    other_end = (pl.when(pl.col("src").str.starts_with("account:")).then(pl.col("dst")).otherwise(pl.col("src")))
+    types = sorted({t for kinds in SHARING_EDGES.values() for t in kinds})
+    rows = (edges.filter(pl.col("type").is_in(types)
+                         & (pl.col("src").str.starts_with("account:") | pl.col("dst").str.starts_with("account:")))
+            .select(account_end.alias("account"), other_end.alias("node"), "type")
+            .filter(~pl.col("node").str.starts_with("account:")))
+    # a user-agent's reach is its accounts (Account -USED_UA->), not the IPs that sent it
+    rows = rows.filter(~((pl.col("type") == "USED_UA") & ~pl.col("node").str.starts_with("ua:")))
+    counts = rows.group_by("node").agg(pl.col("account").n_unique().alias("accounts")).sort("node")
+    return dict(counts.iter_rows())
 
 
 def _iso(column: str) -> pl.Expr:

@@ -36,12 +36,12 @@ COMMON_NODE_PROPERTIES: dict[str, str] = {
 
 KIND_PROPERTIES: dict[str, dict[str, str]] = {
     "Account": {"internal": BOOLEAN},
-    "IP": {"infrastructure": BOOLEAN, "role": STRING, "private": BOOLEAN},
-    "UserAgent": {},
+    "IP": {"infrastructure": BOOLEAN, "role": STRING, "private": BOOLEAN, "accounts": INT64},
+    "UserAgent": {"accounts": INT64},
     "Sender": {"internal_domain": BOOLEAN},
     "Attachment": {"names": STRING_LIST, "content_types": STRING_LIST, "size": INT64},
     "AmavisSession": {},
-    "Device": {"device_type": STRING},
+    "Device": {"device_type": STRING, "accounts": INT64},
     "Message": {"message_id": STRING, "direction": STRING, "verdict": STRING, "score": DOUBLE, "spf": STRING,
                 "sender": STRING, "subject_account": STRING},
 }
