@@ -11,7 +11,7 @@ a second case gets its own nodes and relationships, never mixed with the first.
 >>> print(MERGE_NODES["Device"])
 UNWIND $rows AS row
 MERGE (n:Device {case_name: $case_name, id: row.id})
-SET n.kind = row.kind, n.value = row.value, n.first_seen = row.first_seen, n.last_seen = row.last_seen, n.count = row.count, n.device_type = row.device_type
+SET n.kind = row.kind, n.value = row.value, n.first_seen = row.first_seen, n.last_seen = row.last_seen, n.count = row.count, n.device_type = row.device_type, n.accounts = row.accounts
 >>> print(COUNT_RELATIONSHIPS[("SYNCED", "Account", "Device")])
 MATCH (:Account {case_name: $case_name})-[r:SYNCED]->(:Device {case_name: $case_name}) RETURN count(r) AS count
 """
