@@ -80,7 +80,7 @@ def test_the_report_in_chromium(investigated):
         "shown": "Number(document.body.getAttribute('data-nodes-shown'))",
         "text": "document.body.innerText",
         "images": "document.querySelectorAll('img').length",
-        "findings": "document.querySelectorAll('#findings details').length",
+        "findings": "document.querySelectorAll('#findings details.finding').length",
         "panel": f"(window.zimgraphView.show('ua:' + {json.dumps(XSS_UA)}), "
                  "document.getElementById('zg-panel').textContent)",
     })

@@ -132,6 +132,14 @@ def report_model(case, *, findings: list[dict], pivot: dict, iocs_file: str,
                                                          "first_seen", "last_seen")},
                                "indicators": indicators, "evidence": evidence})
 
+    # low and info findings (every attachment seen, every new client...) are listed by hunt, not spelled out
+    serious = [f for f in shown_findings if f["severity"] in ("critical", "high", "medium")]
+    minor: dict[str, list[dict]] = {}
+    for f in shown_findings:
+        if f["severity"] not in ("critical", "high", "medium"):
+            minor.setdefault(f["hunt"], []).append(f)
+    minor_groups = [{"hunt": hunt, "count": len(items), "severities": dict(Counter(f["severity"] for f in items)),
+                     "titles": [f"{f['severity']}: {f['title']}" for f in items]} for hunt, items in sorted(minor.items())]
     vectors = _initial_access(compromised, findings)
     manifest = case.manifest
     totals = manifest.get("totals", {})
@@ -151,7 +159,7 @@ def report_model(case, *, findings: list[dict], pivot: dict, iocs_file: str,
         "first_activity": _iso(min(stamps)) if stamps else None,
         "last_activity": _iso(max(stamps)) if stamps else None,
         "vectors": vectors, "seeds": [s.get("seed") or f"{s.get('kind')}:{s.get('value')}" for s in pivot.get("seeds", [])],
-        "seed_note": seed_note, "findings": shown_findings,
+        "seed_note": seed_note, "findings": serious, "minor_findings": minor_groups,
         "findings_by_severity": dict(Counter(f.get("severity") for f in findings)),
         "timelines": timelines, "iocs": ioc_rows(pivot), "iocs_file": iocs_file, "assumptions": assumptions,
     }
