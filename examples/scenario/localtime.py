@@ -70,3 +70,9 @@ def local_hour(t: float) -> float:
 
 def local_midnight(day: dt.date) -> float:
     return local_to_utc(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
+
+
+def ts_compact(t: float) -> str:
+    """Local ``YYYYmmddTHHMMSS``, as in amavis temporary folder names."""
+    st, _ = _local(int(t))
+    return time.strftime("%Y%m%dT%H%M%S", st)
