@@ -84,3 +84,22 @@ def test_lockout_and_forged_forwarded_for(example):
     forged = truth["traps"]["forged_xff"]
     rows = events[events["forwarded_for"] == forged["oip"]]
     assert len(rows) and set(rows["client_ip"]) == {forged["oip"].split(",")[-1].strip()}
+
+
+SCENARIO = REPO / "examples" / "scenario"
+
+
+def test_generator_modules_stay_small():
+    """The generator is a package of modules each readable in one sitting, not one god file."""
+    modules = sorted(SCENARIO.glob("*.py"))
+    assert {"world.py", "localtime.py", "output.py", "mailflow.py", "mailstore.py", "proxy.py", "attacks.py",
+            "plan.py", "truth.py"} <= {p.name for p in modules}
+    sizes = {p.name: len(p.read_text().splitlines()) for p in modules + [GENERATOR]}
+    assert {name: n for name, n in sizes.items() if n > 400} == {}
+    assert sizes["generate.py"] < 100  # the script is only the command line
+
+
+def test_generator_module_examples():
+    modules = [str(p.relative_to(SCENARIO.parent)) for p in sorted(SCENARIO.glob("*.py"))]
+    run = subprocess.run([sys.executable, "-m", "doctest", *modules], cwd=SCENARIO.parent, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
