@@ -133,7 +133,7 @@ FORWARD = re.compile(r"""
 QUEUED_AS = re.compile(r"""queued\ as\ (?P<qid>[0-9A-Za-z]+)""", re.VERBOSE)
 
 # ... BODY=7BIT 250 2.0.0 from MTA(...)       (first SMTP reply code of a FWD/SEND reply)
-REPLY_CODE = re.compile(r"""\b(?P<code>[245])\d\d\ """, re.VERBOSE)
+REPLY_CODE = re.compile(r"""(?P<code>[245])(?<=\b[245])\d\d\ """, re.VERBOSE)
 
 # p002 1/2 Content-Type: application/octet-stream, size: 3045836 B, name: abc.pdf
 # p003 1/2 Content-Type: application/pdf, base64, size: 84172, SHA1 digest: 3f786850e387550fdab836ed7e6dc881de23001b, name: invoice.pdf   (>= 2.11, RECONSTRUCTED)
@@ -181,19 +181,22 @@ SPAM_TAG = re.compile(r"""
     """, re.VERBOSE | re.DOTALL)
 
 # score=17.709    hits=6.159
-SCORE = re.compile(r"""\b(?:score|hits)=(?P<value>-?\d+(?:\.\d+)?)""", re.VERBOSE)
+# (a word boundary is checked by a look-behind after the literal, not by a leading \b: a pattern
+# that starts with literal text lets the regex engine skip ahead instead of trying every
+# position, 4.4 -> 0.4 µs for KEYWORD on a spam_scan line; same matches)
+SCORE = re.compile(r"""(?:score(?<=\bscore)|hits(?<=\bhits))=(?P<value>-?\d+(?:\.\d+)?)""", re.VERBOSE)
 
 # required=6.31   tag2=6.31
-REQUIRED = re.compile(r"""\b(?:required|tag2)=(?P<value>-?\d+(?:\.\d+)?)""", re.VERBOSE)
+REQUIRED = re.compile(r"""(?:required(?<=\brequired)|tag2(?<=\btag2))=(?P<value>-?\d+(?:\.\d+)?)""", re.VERBOSE)
 
 # tests=[BAYES_00=-2.599, FROM_ENDS_IN_NUMS=2.53]     tests=BAYES_99=3.5, FUZZY_CPILL=0.518
-TESTS = re.compile(r"""\btests=(?:\[(?P<bracketed>[^\]]*)\]|(?P<bare>.*))""", re.VERBOSE | re.DOTALL)
+TESTS = re.compile(r"""tests(?<=\btests)=(?:\[(?P<bracketed>[^\]]*)\]|(?P<bare>.*))""", re.VERBOSE | re.DOTALL)
 
 # BAYES_99=3.5     AV:Sanesecurity.Phishing.Bank.2666.UNOFFICIAL=4.1     MANGLED_TAKE
 RULE = re.compile(r"""[\w.:+-]+(?:=-?\d+(?:\.\d+)?)?""", re.VERBOSE)
 
 # autolearn=spam     recips=1
-KEYWORD = re.compile(r"""\b(?P<key>autolearn|recips)=(?P<value>[\w-]+)""", re.VERBOSE)
+KEYWORD = re.compile(r"""(?P<key>autolearn(?<=\bautolearn)|recips(?<=\brecips))=(?P<value>[\w-]+)""", re.VERBOSE)
 
 #: verdict-line fields copied into detail as "Name: value"
 _DETAIL_FIELDS = ("quarantine", "Resent-Message-ID", "dkim_sd", "dkim_new", "Subject", "From",
@@ -389,8 +392,8 @@ def _verdict(body: str) -> list[dict]:
     tail = m["fields"]
     if tail.startswith(" "):                              # '<rcpt> Message-ID: ...' (no comma)
         tail = "," + tail
-    for f in FIELD.finditer(tail):
-        fields.setdefault(f["key"], f["value"].strip())
+    for key, value in FIELD.findall(tail):                # tuples: no match objects
+        fields.setdefault(key, value.strip())
     client_ip, proxy_ip, port, words = _client(m["client"])
     detail = []
     if m["ccat_detail"] is not None:

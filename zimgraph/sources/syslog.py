@@ -42,6 +42,13 @@ RFC3339_HEADER = re.compile(r"""
     """, re.VERBOSE | re.DOTALL)
 
 
+#: ``ctx.state`` key: (mon, day, time, ts) of the last BSD header read, when its hour was an
+#: ordinary one. Lines come many per second: the next line with the same text gets the same
+#: ts without the year and clock arithmetic (their state would not change: same month, and
+#: an ordinary hour is not counted). Any other header drops it before touching that state.
+_LAST_STAMP = "syslog: last stamp"
+
+
 class SyslogHeader:
     """The parsed header and the message (a plain class, built natively when compiled)."""
 
@@ -65,14 +72,26 @@ def parse_header(line: str, ctx: ParseContext) -> SyslogHeader:
     m = BSD_HEADER.match(line)
     if m is not None:
         mon, day, t, host, program, pid, message = m.groups()
+        state = ctx.state
+        last = state.get(_LAST_STAMP)
+        if last is not None and last[2] == t and last[1] == day and last[0] == mon:
+            ts = last[3]                    # same second as the line before: same result
+            ctx.clock.prev_ms = ts
+            return SyslogHeader(ts, host, program, pid, message)
+        if last is not None:
+            del state[_LAST_STAMP]
         month = MONTHS.get(mon)
         if month is None:
             raise ParseError(f"unknown month {mon!r} in syslog header")
+        clock = ctx.clock
+        odd_hours = clock.ambiguous + clock.nonexistent
         try:
-            ts = ctx.clock.local_ms(ctx.years.year_for(month), month, int(day),
-                                    int(t[0:2]), int(t[3:5]), int(t[6:8]))
+            ts = clock.local_ms(ctx.years.year_for(month), month, int(day),
+                                int(t[0:2]), int(t[3:5]), int(t[6:8]))
         except ValueError as exc:  # Feb 30, hour 25, ...
             raise ParseError(f"impossible date in syslog header: {exc}") from None
+        if clock.ambiguous + clock.nonexistent == odd_hours:
+            state[_LAST_STAMP] = (mon, day, t, ts)
         return SyslogHeader(ts, host, program, pid, message)
     m = RFC3339_HEADER.match(line)
     if m is not None:
