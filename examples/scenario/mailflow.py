@@ -285,5 +285,5 @@ class MailFlow:
         self.sasl_check(t, acct.name, ip, ok=True)
         msgid = f"{self.scene.hexid(8)}-{self.scene.hexid(4)}-{self.scene.hexid(4)}@{acct.domain}"
         self.outbound(t + 0.2, acct.name, rcpts or benign_recipients(self.rng, self.scene.accounts, acct), msgid, self.rng.randint(2000, 60000),
-                      body_parts(self.rng), (f"unknown", ip), sasl=acct.name, prog="postfix/submission/smtpd")
+                      body_parts(self.rng), ("unknown", ip), sasl=acct.name, prog="postfix/submission/smtpd")
         return msgid
