@@ -15,7 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Ti
 from rich.table import Table
 
 from zimgraph import __version__
-from zimgraph.console import USER_ERRORS, UserError, err_console
+from zimgraph.console import USER_ERRORS, UserError, err_console, evidence_options
 from zimgraph.ingest import ingest as run_ingest
 from zimgraph.ingest.case import Case
 from zimgraph.sources.registry import SOURCES, summary
@@ -44,25 +44,8 @@ def main() -> None:
     """
 
 
-def _parse_node_tz(ctx, param, values: tuple[str, ...]) -> dict[str, str]:
-    out = {}
-    for value in values:
-        node, sep, zone = value.partition("=")
-        if not sep or not node or not zone:
-            raise click.BadParameter(f"{value!r}: write NODE=ZONE, e.g. --node-tz mta01=Europe/Paris")
-        out[node] = zone
-    return out
-
-
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
-@click.option("--case", "case_dir", required=True, help="Case folder to create or add to.")
-@click.option("--tz", "default_zone", help="IANA time zone of the nodes' clocks (default UTC, said so).")
-@click.option("--node-tz", "node_zones", multiple=True, callback=_parse_node_tz,
-              help="Time zone of one node, NODE=ZONE (repeatable); overrides --tz.")
-@click.option("--year", type=click.IntRange(1990, 2100), help="Year of the first line of year-less syslog files.")
-@click.option("--node", help="Node name for every file (default: first folder under each PATH).")
-@click.option("--workers", type=click.IntRange(1, 64), help="Worker processes (default: all cores).")
+@evidence_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary table.")
 def ingest(paths, case_dir, default_zone, node_zones, year, node, workers, quiet):
     """Parse the logs under PATHS into the case folder (read-only on the evidence).

@@ -42,7 +42,7 @@ from collections import defaultdict
 import pandas as pd
 import pyarrow as pa
 
-from zimgraph.correlate.topology import CONTENT_FILTER_PORTS, Topology
+from zimgraph.correlate.topology import CONTENT_FILTER_PORTS, Topology, is_loopback
 
 #: the events that belong to mail flow
 MAIL_EVENTS = frozenset({"smtp_client", "smtp_auth", "msg_received", "msg_sent", "msg_bounce",
@@ -160,7 +160,7 @@ def _is_content_filter_hop(row: dict) -> bool:
     """A postfix delivery into amavis or back (whose 'queued as' is our own next queue id)."""
     relay = row["relay"] or ""
     m = RELAY_PORT.search(relay)
-    if m and (m["port"] in CONTENT_FILTER_PORTS or m["ip"].startswith("127.") or m["ip"] == "::1"):
+    if m and (m["port"] in CONTENT_FILTER_PORTS or is_loopback(m["ip"])):
         return True
     return "from MTA(" in (row["detail"] or "")
 
@@ -271,7 +271,7 @@ def _message(rows: list[dict], indexes: list[int], topology: Topology) -> dict |
         if r["helo"] and not out["helo"]:
             out["helo"] = r["helo"]
         if event == "smtp_client":
-            if not first_hop_seen and not _loopback(r["client_ip"]):
+            if not first_hop_seen and not (r["client_ip"] and is_loopback(r["client_ip"])):
                 first_hop_seen = True
                 if topology.is_infrastructure(r["client_ip"]):
                     out["from_mailstore"] = topology.role(r["client_ip"]) == "mailstore" or out["from_mailstore"]
@@ -356,7 +356,6 @@ def _message(rows: list[dict], indexes: list[int], topology: Topology) -> dict |
     for part in attachments.values():
         unique_parts.setdefault((part["sha1"], part["name"]), part)
 
-    out["sender"] = out["sender"] if out["sender"] is not None else None
     if out["account"] is None and out["sasl_username"]:
         out["account"] = _sasl_account(out["sasl_username"], out["sender"])
     out["sender_internal"] = topology.is_internal_address(out["sender"])
@@ -383,10 +382,6 @@ def _message(rows: list[dict], indexes: list[int], topology: Topology) -> dict |
         out["message_key"] = f"amavis:{mine[0]['node']}/{amavis_ids[0] if amavis_ids else mine[0]['line']}"
     out["evidence"] = [f"{r['file']}:{r['line']}" for r in mine[:EVIDENCE_CAP]]
     return out
-
-
-def _loopback(ip: str | None) -> bool:
-    return bool(ip) and (ip.startswith("127.") or ip == "::1")
 
 
 def _is_body_part(content_type: str | None) -> bool:

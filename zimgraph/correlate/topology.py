@@ -55,12 +55,12 @@ class Topology:
         """True for loopback and every recognised proxy/mailstore/MTA address."""
         if not ip:
             return False
-        return ip in self.infrastructure or _is_loopback(ip)
+        return ip in self.infrastructure or is_loopback(ip)
 
     def role(self, ip: str | None) -> str | None:
         if not ip:
             return None
-        return self.infrastructure.get(ip) or ("loopback" if _is_loopback(ip) else None)
+        return self.infrastructure.get(ip) or ("loopback" if is_loopback(ip) else None)
 
     def is_internal_address(self, address: str | None) -> bool:
         """True when the address's domain is hosted here (``x@Example.GOV`` → ``example.gov``)."""
@@ -82,7 +82,8 @@ class Topology:
         return json.dumps(self.to_json(), indent=2, sort_keys=True)
 
 
-def _is_loopback(ip: str) -> bool:
+def is_loopback(ip: str) -> bool:
+    """True for 127.0.0.0/8 and ::1 (False for anything that is not an address)."""
     try:
         return ipaddress.ip_address(ip).is_loopback
     except ValueError:
@@ -153,7 +154,7 @@ def learn_topology(events: pd.DataFrame, *, internal_domains: list[str] | None =
         mark(ip, "override", "declared with --infra-ip")
 
     for ip in list(roles):
-        if _is_loopback(ip):
+        if is_loopback(ip):
             roles[ip], reasons[ip] = "loopback", {"loopback address"}
 
     if internal_domains:

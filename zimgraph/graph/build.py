@@ -32,7 +32,7 @@ import pyarrow as pa
 from zimgraph.correlate.messages import stitch_messages
 from zimgraph.correlate.sessions import LOGIN_EVENTS
 from zimgraph.correlate.topology import Topology, learn_topology
-from zimgraph.graph.model import EDGE_TYPES, kind_of, node_id
+from zimgraph.graph.model import kind_of, node_id
 
 #: ``file:line`` references kept per edge (the earliest ones; ``count`` has the total)
 EDGE_EVIDENCE_CAP = 20
@@ -264,8 +264,3 @@ def _add_devices(graph: nx.MultiDiGraph, frame: pl.DataFrame) -> None:
         node = node_id("Device", device)
         if node in graph:
             graph.nodes[node]["device_type"] = device_type
-
-
-def edge_types() -> list[str]:
-    """Every edge type the builder may produce, in documentation order."""
-    return list(EDGE_TYPES)

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from zimgraph.console import UserError
+from zimgraph.console import UserError, evidence_options
 
 #: hunts whose high-severity IPs make good seeds when the analyst gives none (strongest first)
 SEED_HUNTS = ("success-after-failures", "webshell", "bruteforce", "new-client", "smtp-abuse")
@@ -45,15 +45,9 @@ def strongest_seeds(findings: list[dict], topology, *, limit: int = AUTO_SEEDS) 
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True)
-@click.option("--case", "case_dir", required=True, help="Case folder to create or add to.")
+@evidence_options
 @click.option("--seed", "seed_texts", multiple=True, metavar="KIND:VALUE",
               help="Known-bad indicator to pivot from (repeatable), e.g. ip:203.0.113.9.")
-@click.option("--tz", "default_zone", help="IANA time zone of the nodes' clocks (default UTC, said so).")
-@click.option("--node-tz", "node_zones", multiple=True, help="Time zone of one node, NODE=ZONE (repeatable).")
-@click.option("--year", type=click.IntRange(1990, 2100), help="Year of the first line of year-less syslog files.")
-@click.option("--node", help="Node name for every file (default: first folder under each PATH).")
-@click.option("--workers", type=click.IntRange(1, 64), help="Worker processes (default: all cores).")
 @click.option("--quiet", "-q", is_flag=True, help="Only the final lines.")
 def investigate(paths, case_dir, seed_texts, default_zone, node_zones, year, node, workers, quiet):
     """Ingest the evidence, run every hunt, pivot from the seeds and write DIR/report.html.
@@ -76,7 +70,7 @@ def investigate(paths, case_dir, seed_texts, default_zone, node_zones, year, nod
     console = Console(stderr=True)
     seeds = [parse_seed(text) for text in seed_texts]      # a bad seed fails before hours of parsing
     summary = ingest_with_progress(list(paths), case_dir, default_zone=default_zone,
-                                   node_zones=_node_zones(node_zones), year=year, node=node, workers=workers,
+                                   node_zones=node_zones, year=year, node=node, workers=workers,
                                    quiet=quiet)
     if summary.manifest["totals"]["errors"]:
         console.print("[red]some evidence could not be read completely[/red] (see above); "
@@ -113,17 +107,6 @@ def investigate(paths, case_dir, seed_texts, default_zone, node_zones, year, nod
                   f"{', '.join(compromised) or 'none'} [{time.monotonic() - started:.1f} s after ingest]",
                   highlight=False, markup=False)
     click.echo(f"report: {report}")
-
-
-def _node_zones(values: tuple[str, ...]) -> dict[str, str]:
-    out = {}
-    for value in values:
-        node, sep, zone = value.partition("=")
-        if not sep or not node or not zone:
-            raise click.BadParameter(f"{value!r}: write NODE=ZONE, e.g. --node-tz mta01=Europe/Paris",
-                                     param_hint="--node-tz")
-        out[node] = zone
-    return out
 
 
 def _write_json(path: Path, data) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from zimgraph.graph.model import NODE_KINDS
+from zimgraph.graph.model import NODE_KINDS, node_id
 from zimgraph.ingest.case import write_text_atomic
 from zimgraph.report.graphview import build_view
 from zimgraph.report.model import iocs_csv, report_model
@@ -33,8 +33,8 @@ EVIDENCE_LINE_BUDGET = 3000
 
 
 def _node_of(kind: str, value: str) -> str:
-    prefix = NODE_KINDS[kind][0] if kind in NODE_KINDS else kind
-    return f"{prefix}:{value}"
+    """The node id of a pivot result's ``kind`` (a node kind, or already an id prefix) and value."""
+    return node_id(kind, value) if kind in NODE_KINDS else f"{kind}:{value}"
 
 
 def pivot_selection(graph: nx.MultiDiGraph, result: dict) -> tuple[set[str], dict[str, dict], list[str]]:
