@@ -18,13 +18,19 @@ Reject = Callable[[int, int, str, str], None]
 
 
 class RecordLoop:
-    """Parses records into ``events`` (with ``line`` and ``lines`` alongside) until told to stop."""
+    """Parses records into a batch of event columns (``line`` and ``lines`` alongside).
+
+    Events are stored column by column as they come (``columns[name][i]`` is event i's
+    value, None where it has none), so the batch goes to Arrow one column at a time
+    without a second pass over the event dicts.
+    """
 
     def __init__(self, parse: Parse, ctx: ParseContext, reject: Reject) -> None:
         self.parse = parse
         self.ctx = ctx
         self.reject = reject
-        self.events: list[dict] = []
+        self.columns: dict[str, list] = {}
+        self.size = 0              # events in the current batch
         self.line: list[int] = []
         self.lines: list[int] = []
         self.ignored: dict[str, int] = {}
@@ -35,10 +41,19 @@ class RecordLoop:
         self.last_ts: int | None = None
         self.last_line = 0
 
-    def take_batch(self) -> tuple[list[dict], list[int], list[int]]:
-        """The events gathered so far (and their line numbers); the loop starts a new batch."""
-        batch = (self.events, self.line, self.lines)
-        self.events, self.line, self.lines = [], [], []
+    def take_batch(self) -> tuple[dict[str, list], list[int], list[int]]:
+        """The batch so far as (columns, line, lines), every column as long as ``line``.
+
+        The loop starts a new batch.
+        """
+        size = self.size
+        columns: dict[str, list] = {}
+        for name, column in self.columns.items():
+            if len(column) < size:
+                column.extend([None] * (size - len(column)))
+            columns[name] = column
+        batch = (columns, self.line, self.lines)
+        self.columns, self.size, self.line, self.lines = {}, 0, [], []
         return batch
 
     def run(self, records: Iterator[tuple[int, int, Union[str, BadLine, Ignored]]],
@@ -57,7 +72,7 @@ class RecordLoop:
                 self.reject(line, n_lines, text.reason, text.text)
             else:
                 self.ignored[text.reason] = self.ignored.get(text.reason, 0) + n_lines
-            if len(self.events) >= batch_size or self.last_line >= until_line:
+            if self.size >= batch_size or self.last_line >= until_line:
                 return True
         return False
 
@@ -75,27 +90,50 @@ class RecordLoop:
         if isinstance(out, Ignored):
             self.ignored[out.reason] = self.ignored.get(out.reason, 0) + n_lines
             return
-        kept: list[dict] = []
-        for event in out:
-            if event.get("ts") is None:
+        events: list = out
+        columns = self.columns
+        event: dict                         # (typed: compiled code then uses dict operations)
+        start = self.size
+        first_ts = self.first_ts
+        last_ts = self.last_ts
+        for event in events:
+            ts = event.get("ts")
+            if ts is None:
                 continue
-            if not event.keys() <= PARSER_COLUMNS:
-                self.parser_errors += 1
-                unknown = sorted(event.keys() - PARSER_COLUMNS)
-                self.reject(line, n_lines, f"parser error: unknown column {unknown}", text)
-                return
-            kept.append(event)
-        if not kept:
+            size = self.size
+            for name, value in event.items():
+                column = columns.get(name)
+                if column is None:
+                    if name not in PARSER_COLUMNS:
+                        self._drop_from(start)
+                        self.parser_errors += 1
+                        unknown = sorted(event.keys() - PARSER_COLUMNS)
+                        self.reject(line, n_lines, f"parser error: unknown column {unknown}", text)
+                        return
+                    column = []
+                    columns[name] = column
+                if len(column) < size:
+                    column.extend([None] * (size - len(column)))
+                column.append(value)
+            self.size = size + 1
+            stamp: int = ts
+            if first_ts is None or stamp < first_ts:
+                first_ts = stamp
+            if last_ts is None or stamp > last_ts:
+                last_ts = stamp
+        kept = self.size - start
+        if kept == 0:
             self.reject(line, n_lines, "no timestamp for this record", text)
             return
-        for event in kept:
-            ts: int = event["ts"]
-            self.events.append(event)
+        self.first_ts, self.last_ts = first_ts, last_ts
+        for _ in range(kept):
             self.line.append(line)
             self.lines.append(n_lines)
-            if self.first_ts is None or ts < self.first_ts:
-                self.first_ts = ts
-            if self.last_ts is None or ts > self.last_ts:
-                self.last_ts = ts
         self.lines_parsed += n_lines
-        self.event_count += len(kept)
+        self.event_count += kept
+
+    def _drop_from(self, size: int) -> None:
+        """Forget the events stored from index ``size`` on (a record that turned out bad)."""
+        for column in self.columns.values():
+            del column[size:]
+        self.size = size

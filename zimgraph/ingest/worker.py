@@ -77,29 +77,20 @@ class FileResult:
         return asdict(self)
 
 
-def events_table(events: list[dict], line: list[int], lines: list[int], *,
+def events_table(columns: dict[str, list], line: list[int], lines: list[int], *,
                  node: str, source: str, file: str) -> pa.Table:
-    """A batch of parser events (and where they came from) as a table in SCHEMA.
+    """A batch of parser events, as columns (and where they came from), as a table in SCHEMA.
 
-    polars turns the list of dicts into columns in compiled code (measured 1.4 µs per
-    event against 3.8 µs for per-column pyarrow conversion).
+    >>> events_table({"ts": [0], "event": ["auth"]}, [7], [1], node="n", source="s", file="f")["line"][0]
+    <pyarrow.Int64Scalar: 7>
     """
-    n = len(events)
-    present: set[str] = set()
-    for event in events:
-        present.update(event)
-    names = [name for name in SCHEMA.names if name in present]
-    schema = {name: _POLARS_TYPES[name] for name in names}
-    try:
-        frame = pl.from_dicts(events, schema=schema)
-    except (TypeError, ValueError, pl.exceptions.PolarsError):
-        frame = pl.from_dicts(events, schema=schema, strict=False)   # a parser slipped a type
-    parsed = frame.to_arrow()
+    n = len(line)
     arrays = []
     for name in SCHEMA.names:
         typ = COLUMNS[name][0]
-        if name in present:
-            arrays.append(parsed.column(name).combine_chunks().cast(typ))
+        values = columns.get(name)
+        if values is not None:
+            arrays.append(_column_array(name, values, typ))
         elif name == "node":
             arrays.append(pa.array([node] * n, typ))
         elif name == "source":
@@ -113,6 +104,15 @@ def events_table(events: list[dict], line: list[int], lines: list[int], *,
         else:
             arrays.append(pa.nulls(n, typ))
     return pa.Table.from_arrays(arrays, schema=SCHEMA)
+
+
+def _column_array(name: str, values: list, typ: pa.DataType) -> pa.Array:
+    try:
+        return pa.array(values, typ)
+    except (pa.ArrowException, TypeError, ValueError, OverflowError):
+        # a parser slipped a type (an int in a text column, ...): convert leniently
+        series = pl.Series(name, values, dtype=_POLARS_TYPES[name], strict=False)
+        return series.to_arrow().cast(typ)
 
 
 def _polars_type(typ: pa.DataType):
@@ -180,7 +180,7 @@ def _parse_file(task: FileTask, progress=None) -> FileResult:
         more = True
         while more:
             more = loop.run(records, FLUSH_EVENTS, reported_lines + PROGRESS_EVERY_LINES)
-            if len(loop.events) >= FLUSH_EVENTS or (not more and loop.events):
+            if loop.size >= FLUSH_EVENTS or (not more and loop.size):
                 writer = _flush(loop.take_batch(), writer, tmp_part, task)
             if progress is not None:
                 progress(loop.last_line - reported_lines, reader.progress_bytes - reported_bytes)
@@ -213,7 +213,7 @@ def _parse_file(task: FileTask, progress=None) -> FileResult:
     return result
 
 
-def _flush(batch: tuple[list[dict], list[int], list[int]], writer, tmp_part: Path, task: FileTask):
+def _flush(batch: tuple[dict[str, list], list[int], list[int]], writer, tmp_part: Path, task: FileTask):
     table = events_table(*batch, node=task.node, source=task.source, file=task.display_path)
     if writer is None:
         writer = pq.ParquetWriter(tmp_part, SCHEMA, compression="zstd")

@@ -42,6 +42,77 @@ RFC3339_HEADER = re.compile(r"""
     """, re.VERBOSE | re.DOTALL)
 
 
+_PROGRAM_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-/")
+#: program names already checked against _PROGRAM_CHARS (there are a handful per file)
+_PROGRAMS_SEEN: set[str] = set()
+
+BsdFields = tuple[str, str, str, str, str, "str | None", str]
+
+
+def _split_bsd(line: str) -> BsdFields | None:
+    """BSD_HEADER's groups read by position, the digits of day and time not yet checked.
+
+    The common shape only: ``Mar 15 09:16:40 host prog[pid]: msg``, one space between
+    fields, day as ``15`` or `` 5``. None for anything else (the regex decides then).
+    """
+    if (len(line) < 20 or line[3] != " " or line[6] != " " or line[9] != ":" or line[12] != ":"
+            or line[15] != " " or line[16] == " "):
+        return None
+    mon = line[0:3]
+    if mon not in MONTHS:
+        return None
+    day = line[5:6] if line[4] == " " else line[4:6]
+    host_end = line.find(" ", 16)
+    if host_end < 0 or line[host_end + 1:host_end + 2] == " ":
+        return None
+    host = line[16:host_end]
+    if not host.isprintable():           # \S+: no whitespace of any kind in the host
+        return None
+    colon = line.find(":", host_end + 1)
+    if colon < 0:
+        return None
+    program = line[host_end + 1:colon]
+    pid: str | None = None
+    if program.endswith("]"):
+        bracket = program.find("[")
+        if bracket < 0:
+            return None
+        program, pid = program[:bracket], program[bracket + 1:-1]
+        if not pid.isdecimal():          # \d+
+            return None
+    if program not in _PROGRAMS_SEEN:
+        if not program or any(ch not in _PROGRAM_CHARS for ch in program):
+            return None
+        if len(_PROGRAMS_SEEN) > 10_000:
+            _PROGRAMS_SEEN.clear()
+        _PROGRAMS_SEEN.add(program)
+    start = colon + 2 if line[colon + 1:colon + 2] == " " else colon + 1
+    return mon, day, line[7:15], host, program, pid, line[start:]
+
+
+def _stamp_digits(day: str, time: str) -> bool:
+    """Day and time are digits where BSD_HEADER wants ``\d`` (any Unicode decimal digit)."""
+    return (day.isdecimal() and time[0:2].isdecimal() and time[3:5].isdecimal()
+            and time[6:8].isdecimal())
+
+
+def bsd_fields(line: str) -> BsdFields | None:
+    """BSD_HEADER's groups (mon, day, time, host, prog, pid, msg) read by position, or None.
+
+    The regex costs a third of a postfix line's parse; this reads the common shape
+    without it. Every check mirrors the regex, so a line it accepts gives the regex's
+    groups (tests/sources/test_syslog.py holds the two to each other); anything else is
+    None and goes to the regex.
+
+    >>> bsd_fields("Mar  5 09:16:40 mail postfix/smtpd[9392]: connect from x")
+    ('Mar', '5', '09:16:40', 'mail', 'postfix/smtpd', '9392', 'connect from x')
+    """
+    fields = _split_bsd(line)
+    if fields is None or not _stamp_digits(fields[1], fields[2]):
+        return None
+    return fields
+
+
 #: ``ctx.state`` key: (mon, day, time, ts) of the last BSD header read, when its hour was an
 #: ordinary one. Lines come many per second: the next line with the same text gets the same
 #: ts without the year and clock arithmetic (their state would not change: same month, and
@@ -69,13 +140,26 @@ def looks_like_syslog(line: str) -> bool:
 
 def parse_header(line: str, ctx: ParseContext) -> SyslogHeader:
     """Split a syslog line into its header and message; raises ParseError if it is not one."""
-    m = BSD_HEADER.match(line)
-    if m is not None:
-        mon, day, t, host, program, pid, message = m.groups()
+    fields = _split_bsd(line)
+    if fields is not None:
+        mon, day, t = fields[0], fields[1], fields[2]
+        last = ctx.state.get(_LAST_STAMP)
+        if last is not None and last[2] == t and last[1] == day and last[0] == mon:
+            ts = last[3]                    # same second as the line before: same result
+            ctx.clock.prev_ms = ts          # (and the same, already checked, digits)
+            return SyslogHeader(ts, fields[3], fields[4], fields[5], fields[6])
+        if not _stamp_digits(day, t):
+            fields = None
+    if fields is None:
+        m = BSD_HEADER.match(line)
+        if m is not None:
+            fields = (m["mon"], m["day"], m["time"], m["host"], m["prog"], m["pid"], m["msg"])
+    if fields is not None:
+        mon, day, t, host, program, pid, message = fields
         state = ctx.state
         last = state.get(_LAST_STAMP)
         if last is not None and last[2] == t and last[1] == day and last[0] == mon:
-            ts = last[3]                    # same second as the line before: same result
+            ts = last[3]
             ctx.clock.prev_ms = ts
             return SyslogHeader(ts, host, program, pid, message)
         if last is not None:
