@@ -72,31 +72,41 @@ def split_request(request: str) -> tuple[str | None, str | None, str | None]:
 
 
 _TS_CACHE: dict[str, int] = {}
+_DAY_CACHE: dict[str, int] = {}
 _CLIENT_CACHE: dict[str, str] = {}
 
 
 def ncsa_ms(m: re.Match) -> int:
     """UTC ms of the ``ts`` group (``day mon year h mi s tz``) of an NCSA ``[dd/MMM/yyyy:HH:mm:ss Z]``.
 
-    The time carries its offset, so results are cached by text across files.
+    The time carries its offset, so results are cached by text across files (the
+    second, and the start of the day at that offset). The group has a fixed layout
+    (``30/Jun/2022:06:33:18 +0100``), so its parts are read by position.
     Raises ParseError for an unknown month name or an impossible date.
     """
-    found = _TS_CACHE.get(m["ts"])
+    ts: str = m["ts"]
+    found = _TS_CACHE.get(ts)
     if found is not None:
         return found
-    month = MONTHS.get(m["mon"])
-    if month is None:
-        raise ParseError("unknown month name in [dd/MMM/yyyy:HH:mm:ss Z]")
-    tz = m["tz"]
-    offset = int(tz[1:3]) * 60 + int(tz[3:5])
-    try:
-        ms = utc_ms(int(m["year"]), month, int(m["day"]), int(m["h"]), int(m["mi"]), int(m["s"]),
-                    offset_minutes=-offset if tz[0] == "-" else offset)
-    except (ValueError, OverflowError):
-        raise ParseError("impossible date in [dd/MMM/yyyy:HH:mm:ss Z]") from None
+    day_key = ts[0:11] + ts[20:]
+    day_ms = _DAY_CACHE.get(day_key)
+    if day_ms is None:
+        month = MONTHS.get(ts[3:6])
+        if month is None:
+            raise ParseError("unknown month name in [dd/MMM/yyyy:HH:mm:ss Z]")
+        offset = int(ts[22:24]) * 60 + int(ts[24:26])
+        try:
+            day_ms = utc_ms(int(ts[7:11]), month, int(ts[0:2]),
+                            offset_minutes=-offset if ts[21] == "-" else offset)
+        except (ValueError, OverflowError):
+            raise ParseError("impossible date in [dd/MMM/yyyy:HH:mm:ss Z]") from None
+        if len(_DAY_CACHE) > 4096:
+            _DAY_CACHE.clear()
+        _DAY_CACHE[day_key] = day_ms
+    ms = day_ms + int(ts[12:14]) * 3_600_000 + int(ts[15:17]) * 60_000 + int(ts[18:20]) * 1000
     if len(_TS_CACHE) > 4096:
         _TS_CACHE.clear()
-    _TS_CACHE[m["ts"]] = ms
+    _TS_CACHE[ts] = ms
     return ms
 
 

@@ -89,12 +89,15 @@ def parse_context(block: str) -> dict[str, str]:
     """
     if ";;" not in block:
         # no escapes: a value cannot contain ';', so no key can be smuggled in
-        items = [item.split("=", 1) for item in block.split(";") if item]
-        if all(len(item) == 2 for item in items):
-            context = {item[0]: item[1] for item in items}
-            if len(context) == len(items):
-                return context
-        return _first_wins(SIMPLE_CONTEXT_PAIR.findall(block))   # odd or repeated keys
+        context: dict[str, str] = {}
+        for item in block.split(";"):
+            if not item:
+                continue
+            key, equals, value = item.partition("=")
+            if not equals or key in context:
+                return _first_wins(SIMPLE_CONTEXT_PAIR.findall(block))   # odd or repeated keys
+            context[key] = value
+        return context
     pairs: dict[str, str] = {}
     for key, value in CONTEXT_PAIR.findall(block):
         pairs.setdefault(key, value.replace(";;", ";"))
