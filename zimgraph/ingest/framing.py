@@ -73,19 +73,22 @@ def _frame_log4j(lines: Iterator[Line]) -> Iterator[RecordTuple]:
     parts: list[str] = []
     starts = RECORD_START.match
     for number, text in enumerate(lines, start=1):
-        if isinstance(text, str) and parts and not (text and starts(text)):
-            # continuation of the current record (stack trace, payload; blank lines included)
-            n_lines += 1
-            if n_lines <= MAX_RECORD_LINES and chars < MAX_RECORD_CHARS:
-                parts.append(text)
-                chars += len(text)
-            continue
+        is_start = False
+        if isinstance(text, str):
+            is_start = text != "" and starts(text) is not None
+            if parts and not is_start:
+                # continuation of the current record (stack trace, payload; blank lines included)
+                n_lines += 1
+                if n_lines <= MAX_RECORD_LINES and chars < MAX_RECORD_CHARS:
+                    parts.append(text)
+                    chars += len(text)
+                continue
         if parts:
             yield (start_line, n_lines, "\n".join(parts))
             parts = []
         if not isinstance(text, str) or not text:
             yield (number, 1, text)
-        elif not starts(text):
+        elif not is_start:
             # before the first record of the file: the tail of a record in an older file
             yield (number, 1, ORPHAN_CONTINUATION)
         else:
@@ -97,7 +100,7 @@ def _frame_log4j(lines: Iterator[Line]) -> Iterator[RecordTuple]:
 def _frame_syslog(lines: Iterator[Line]) -> Iterator[RecordTuple]:
     pending: dict[str, tuple[int, int, str]] = {}      # amavis id -> (first line, n_lines, text)
     for number, text in enumerate(lines, start=1):
-        if isinstance(text, str) and "amavis" in text and (text.endswith("...") or pending):
+        if isinstance(text, str) and (text.endswith("...") or pending) and "amavis" in text:
             m = _AMAVIS_PART.search(text)
             if m is not None:
                 amavis_id = m["id"]

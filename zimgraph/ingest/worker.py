@@ -15,7 +15,6 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -110,20 +109,28 @@ def _column_array(name: str, values: list, typ: pa.DataType) -> pa.Array:
     try:
         return pa.array(values, typ)
     except (pa.ArrowException, TypeError, ValueError, OverflowError):
-        # a parser slipped a type (an int in a text column, ...): convert leniently
-        series = pl.Series(name, values, dtype=_POLARS_TYPES[name], strict=False)
-        return series.to_arrow().cast(typ)
+        return pa.array(_lenient(values, typ), typ)    # a parser slipped a type
 
 
-def _polars_type(typ: pa.DataType):
-    if pa.types.is_timestamp(typ) or pa.types.is_integer(typ):
-        return pl.Int64
-    if pa.types.is_floating(typ):
-        return pl.Float64
-    return pl.String
+def _lenient(values: list, typ: pa.DataType) -> list:
+    """``values`` converted one by one to the column's type; None where one cannot be.
 
-
-_POLARS_TYPES = {name: _polars_type(typ) for name, (typ, _doc) in COLUMNS.items()}
+    >>> _lenient([5, None, "a"], pa.string()), _lenient(["12", "x", 3.0, 2**70], pa.int64())
+    (['5', None, 'a'], [12, None, 3, None])
+    """
+    if pa.types.is_string(typ):
+        return [None if value is None else str(value) for value in values]
+    convert = float if pa.types.is_floating(typ) else int
+    out: list = []
+    for value in values:
+        try:
+            converted = None if value is None else convert(value)
+        except (TypeError, ValueError, OverflowError):
+            converted = None
+        if convert is int and converted is not None and not -2**63 <= converted < 2**63:
+            converted = None
+        out.append(converted)
+    return out
 
 
 def _iso(ms: int | None) -> str | None:

@@ -91,7 +91,7 @@ def _split_bsd(line: str) -> BsdFields | None:
 
 
 def _stamp_digits(day: str, time: str) -> bool:
-    """Day and time are digits where BSD_HEADER wants ``\d`` (any Unicode decimal digit)."""
+    """Day and time are digits where BSD_HEADER wants them (\\d: any Unicode decimal digit)."""
     return (day.isdecimal() and time[0:2].isdecimal() and time[3:5].isdecimal()
             and time[6:8].isdecimal())
 
