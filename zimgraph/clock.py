@@ -16,16 +16,18 @@ True
 
 from __future__ import annotations
 
+from typing import Final
+
 import datetime as dt
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-MONTHS = {m: i for i, m in enumerate(
+MONTHS: Final = {m: i for i, m in enumerate(
     ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), start=1)}
 
-_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
-_HOUR_MS = 3_600_000
+_EPOCH_ORDINAL: Final = dt.date(1970, 1, 1).toordinal()
+_HOUR_MS: Final = 3_600_000
 #: how far a time may step back (out-of-order threads) and still be the same pass
-_BACKSTEP_TOLERANCE_MS = 5 * 60_000
+_BACKSTEP_TOLERANCE_MS: Final = 5 * 60_000
 _NORMAL, _AMBIGUOUS, _NONEXISTENT = 0, 1, 2
 
 

@@ -11,9 +11,11 @@ written (stripped), never guessed.
 
 from __future__ import annotations
 
+from typing import Final
+
 import ipaddress
 
-_IP_CACHE: dict[str, str] = {}
+_IP_CACHE: Final[dict[str, str]] = {}
 
 
 def canonical_ip(text: str) -> str:

@@ -12,13 +12,13 @@ re-joined; ``line``: one line. Records are plain ``(line, n_lines, text)`` tuple
 from __future__ import annotations
 
 import re
-from typing import Iterator, NamedTuple, Union
+from typing import Final, Iterator, NamedTuple, Union
 
 from zimgraph.sources.base import Ignored
 from zimgraph.sources.log4j import RECORD_START
 
-MAX_RECORD_LINES = 2000            # continuation lines beyond this are counted, not kept
-MAX_RECORD_CHARS = 1 << 20
+MAX_RECORD_LINES: Final = 2000            # continuation lines beyond this are counted, not kept
+MAX_RECORD_CHARS: Final = 1 << 20
 
 class BadLine(NamedTuple):
     """A physical line that cannot be decoded as text."""
@@ -37,7 +37,7 @@ class Record(NamedTuple):
     text: Union[str, BadLine, Ignored]
 
 
-ORPHAN_CONTINUATION = Ignored("continuation of a record from an earlier file")
+ORPHAN_CONTINUATION: Final = Ignored("continuation of a record from an earlier file")
 
 
 
@@ -47,7 +47,7 @@ RecordTuple = tuple[int, int, Union[str, BadLine, Ignored]]
 
 # amavis[2526]: (02526-20) Passed CLEAN ... (first part of a split line ends with '...')
 # amavis[2526]: (02526-20) ...rest of the line
-_AMAVIS_PART = re.compile(r"amavisd?\[\d+\]: \((?P<id>[\w.-]+)\) (?P<cont>\.\.\.)?")
+_AMAVIS_PART: Final = re.compile(r"amavisd?\[\d+\]: \((?P<id>[\w.-]+)\) (?P<cont>\.\.\.)?")
 
 
 def frame_records(lines: Iterator[Line], framing: str) -> Iterator[RecordTuple]:

@@ -24,19 +24,21 @@ used by :mod:`zimgraph.sources.nginx_access`.
 
 from __future__ import annotations
 
+from typing import Final
+
 import re
 
 from zimgraph.clock import MONTHS, utc_ms
 from zimgraph.normalize import canonical_ip, is_ip
 from zimgraph.sources.base import BLANK, Ignored, ParseContext, ParseError
 
-NAME = "access_log"
-FILENAMES = ("access_log",)
-FRAMING = "line"
+NAME: Final = "access_log"
+FILENAMES: Final = ("access_log",)
+FRAMING: Final = "line"
 
 # [attacker_ip] - - [30/Jun/2022:05:33:18 +0000] "POST [snipped]/service/extension/backup/mboximport?account-name=admin&ow=1&no-switch=true HTTP/1.0" 401 299 "[snipped]" "Mozilla/5.0 (X11; Linux x86_64; rv:101.0) Gecko/20100101 Firefox/101.0" 7
 # 10.72.186.147 -  -  [06/May/2009:00:00:05 +0000] "GET /zimbra/img/logo/blank.ico HTTP/1.1" 200 894 "-" "Mozilla/5.0 (Macintosh; ...) Firefox/2.0.0.20"
-LINE = re.compile(r"""
+LINE: Final = re.compile(r"""
     (?P<client>\S.*?)\ +-\ +(?P<user>\S.*?)\ +
     \[(?P<ts>(?P<day>\d\d)/(?P<mon>[A-Za-z]{3})/(?P<year>\d{4})
              :(?P<h>\d\d):(?P<mi>\d\d):(?P<s>\d\d)\ (?P<tz>[+-]\d{4}))\]
@@ -49,7 +51,7 @@ LINE = re.compile(r"""
     """, re.VERBOSE | re.ASCII)
 
 # GET /service/soap/AuthRequest HTTP/1.1      (also: GET / (HTTP/0.9), OPTIONS sip:nm SIP/2.0)
-REQUEST = re.compile(r"""
+REQUEST: Final = re.compile(r"""
     (?P<method>[A-Z][A-Z0-9_-]{0,31})\ (?P<target>\S+)(?:\ (?P<proto>[A-Z]{2,10}/[0-9.]{1,5}))?$
     """, re.VERBOSE | re.ASCII)
 
@@ -71,12 +73,12 @@ def split_request(request: str) -> tuple[str | None, str | None, str | None]:
     return m["method"], m["target"], m["proto"]
 
 
-_TS_CACHE: dict[str, int] = {}
-_DAY_CACHE: dict[str, int] = {}
-_CLIENT_CACHE: dict[str, str] = {}
+_TS_CACHE: Final[dict[str, int]] = {}
+_DAY_CACHE: Final[dict[str, int]] = {}
+_CLIENT_CACHE: Final[dict[str, str]] = {}
 
 
-def ncsa_ms(m: re.Match) -> int:
+def ncsa_ms(ts: str) -> int:
     """UTC ms of the ``ts`` group (``day mon year h mi s tz``) of an NCSA ``[dd/MMM/yyyy:HH:mm:ss Z]``.
 
     The time carries its offset, so results are cached by text across files (the
@@ -84,7 +86,6 @@ def ncsa_ms(m: re.Match) -> int:
     (``30/Jun/2022:06:33:18 +0100``), so its parts are read by position.
     Raises ParseError for an unknown month name or an impossible date.
     """
-    ts: str = m["ts"]
     found = _TS_CACHE.get(ts)
     if found is not None:
         return found
@@ -161,7 +162,7 @@ def parse(record: str, ctx: ParseContext) -> list[dict] | Ignored:
     if lat is not None:
         detail = f"{detail}; latency_ms={lat}" if detail else f"latency_ms={lat}"
     return [{
-        "ts": ncsa_ms(m),
+        "ts": ncsa_ms(m["ts"]),
         "event": "http",
         "protocol": "http",
         "client_ip": client_ip,

@@ -61,29 +61,31 @@ Events and conventions:
 
 from __future__ import annotations
 
+from typing import Final
+
 import re
 
 from zimgraph.normalize import canonical_address, canonical_ip
 from zimgraph.sources.base import Ignored, ParseContext, ParseError
 
 #: amavis' default ``$logline_maxlen``: a longer line is split, see :data:`CONTINUATION`
-LOGLINE_MAXLEN = 980
+LOGLINE_MAXLEN: Final = 980
 
 # --- grammar ------------------------------------------------------------------------------
 
 # (02526-20) ...TIMING [total 5808 ms] - SMTP greeting: 5 (0%)0, ...
 # (02526-20) (!)...rest of a long warning
-CONTINUATION = re.compile(r"""
+CONTINUATION: Final = re.compile(r"""
     \((?P<id>[^()\s]+)\)\ (?P<mark>\(!{1,2}\))?\.\.\.(?P<rest>.*)$
     """, re.VERBOSE | re.DOTALL)
 
 # (02526-20)     (4051607-09)     (15345-18-2)
-SESSION_ID = re.compile(r"""\((?P<id>\d+(?:-\d+)+)\)\ ?""", re.VERBOSE)
+SESSION_ID: Final = re.compile(r"""\((?P<id>\d+(?:-\d+)+)\)\ ?""", re.VERBOSE)
 
 # Passed CLEAN {RelayedInbound}, [209.85.210.173]:44683 [209.85.210.173] <tubui16091999@gmail.com> -> <admin@tubui.xyz>, Queue-ID: E511C160D75, Message-ID: <CAJVV1btF7DS2PPVxuC8hY12W8N89_YXa5rP6S1enx4ckcW5_vw@mail.gmail.com>, mail_id: wJaUl1M0hUI2, Hits: -, size: 2569, queued_as: 30056160D76, dkim_sd=20210112:gmail.com, 260 ms
 # Blocked INFECTED (Porcupine.Phishing.55542.UNOFFICIAL) {DiscardedInbound,Quarantined}, [192.168.0.1]:1434 [192.168.0.1] <someone1@something1.com> -> <someon2@something2.com>, quarantine: 2/virus-26W2lJY63nCZ, Queue-ID: 83B741009CD35, ...
 # Passed CLEAN, [127.0.0.1] <some-account@gmail.com> -> <test.djoven@icecrown.es>, Message-ID: <CAHOKk5t...@mail.gmail.com>, Hits: -5.947
-VERDICT = re.compile(r"""
+VERDICT: Final = re.compile(r"""
     (?P<action>Passed|Blocked)
     (?:\ (?P<ccat>[A-Z][A-Z0-9-]*))?
     (?:\ \((?P<ccat_detail>.*?)\)(?=(?:\ \{[^}]*\})?,\ [^<]*<[^>]*>\ ->\ ))?
@@ -94,26 +96,26 @@ VERDICT = re.compile(r"""
     """, re.VERBOSE | re.DOTALL)
 
 # , Queue-ID: E511C160D75    , Hits: -    , dkim_sd=20210112:gmail.com    , Subject: "Re: xxxxxx"
-FIELD = re.compile(r"""
+FIELD: Final = re.compile(r"""
     ,\ (?P<key>[A-Za-z][\w-]*)(?::\ |=)
     (?P<value>(?:[^,<"\[]+|<[^>]*>|"[^"]*"|\[[^\]]*\])*)
     """, re.VERBOSE)
 
 # <e.e@ugent.be>,<m.m@ugent.be>      (one address of a recipient list)
-ANGLED = re.compile(r"""<(?P<address>[^>]*)>""", re.VERBOSE)
+ANGLED: Final = re.compile(r"""<(?P<address>[^>]*)>""", re.VERBOSE)
 
 # [209.85.210.173]:44683     [IPv6:2001:630:d0:f102:230:48ff:fe77:96e]
-BRACKET = re.compile(r"""\[(?P<ip>[^\]]*)\](?::(?P<port>\d+))?$""", re.VERBOSE)
+BRACKET: Final = re.compile(r"""\[(?P<ip>[^\]]*)\](?::(?P<port>\d+))?$""", re.VERBOSE)
 
 # Checking: 2mwr_Uo4Q4fX ORIGINATING/MYNETS [103.124.94.220] <admin@tubui.xyz> -> <tubui16091999@gmail.com>
-CHECKING = re.compile(r"""
+CHECKING: Final = re.compile(r"""
     Checking:\ (?:(?P<mail_id>[^\s\[<]\S*)\ )?(?P<client>[^<]*)
     <(?P<sender>[^>]*)>\ ->\ (?P<rcpts><[^>]*>(?:,<[^>]*>)*)
     """, re.VERBOSE)
 
 # ESMTP :10026 /opt/zimbra/data/amavisd/tmp/amavis-20220315T050001-02526-WK1FJfLF: <admin@tubui.xyz> -> <tubui16091999@gmail.com> Received: from mail.tubui.xyz ...
 # SMTP:[127.0.0.1]:10024 /var/spool/amavis/tmp/amavis-20070119T144757-09086: <from@example.com> -> <to@sample.net>,<recip@sample.net> SIZE=2500000 Received: ...
-SESSION = re.compile(r"""
+SESSION: Final = re.compile(r"""
     (?P<head>(?P<proto>ESMTP|LMTP|SMTP)\ ?:\S*\ (?P<dir>/\S*?))
     :\ <(?P<sender>[^>]*)>\ ->\ (?P<rcpts><[^>]*>(?:,<[^>]*>)*)
     (?:\ SIZE=(?P<size>\d+))?
@@ -122,7 +124,7 @@ SESSION = re.compile(r"""
 # 2mwr_Uo4Q4fX FWD from <admin@tubui.xyz> -> <tubui16091999@gmail.com>, BODY=7BIT 250 2.0.0 from MTA(smtp:[127.0.0.1]:10030): 250 2.0.0 Ok: queued as 9B378160D71
 # FWD from <admin@domainname.com> -> <mukeshkumar76@hotmail.com>,BODY=7BIT 250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok: queued as E6806280D72
 # yMQxchA40B3f(BVbKQQ9S3o7N) SEND from <postmaster@arthas.icecrown.es> -> <issues@icecrown.es>, ENVID=AM.yMQxchA40B3f.20230218T103130Z@arthas.icecrown.es 250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok: queued as AA4D5FEF71
-FORWARD = re.compile(r"""
+FORWARD: Final = re.compile(r"""
     (?:(?P<mail_id>[\w+/-]+)(?:\((?P<parent>[\w+/-]+)\))?\ )?
     (?P<kind>FWD|SEND)\ (?:from|via\ [^<]*?)\ ?
     <(?P<sender>[^>]*)>\ ->\ (?P<rcpts><[^>]*>(?:,<[^>]*>)*)
@@ -130,15 +132,15 @@ FORWARD = re.compile(r"""
     """, re.VERBOSE | re.DOTALL)
 
 # ... 250 2.0.0 Ok: queued as 9B378160D71
-QUEUED_AS = re.compile(r"""queued\ as\ (?P<qid>[0-9A-Za-z]+)""", re.VERBOSE)
+QUEUED_AS: Final = re.compile(r"""queued\ as\ (?P<qid>[0-9A-Za-z]+)""", re.VERBOSE)
 
 # ... BODY=7BIT 250 2.0.0 from MTA(...)       (first SMTP reply code of a FWD/SEND reply)
-REPLY_CODE = re.compile(r"""(?P<code>[245])(?<=\b[245])\d\d\ """, re.VERBOSE)
+REPLY_CODE: Final = re.compile(r"""(?P<code>[245])(?<=\b[245])\d\d\ """, re.VERBOSE)
 
 # p002 1/2 Content-Type: application/octet-stream, size: 3045836 B, name: abc.pdf
 # p003 1/2 Content-Type: application/pdf, base64, size: 84172, SHA1 digest: 3f786850e387550fdab836ed7e6dc881de23001b, name: invoice.pdf   (>= 2.11, RECONSTRUCTED)
 # p003 1 Content-Type: multipart/alternative
-PART = re.compile(r"""
+PART: Final = re.compile(r"""
     (?P<part>p\d+)\ (?P<place>[\d/]+)\ Content-Type:\ (?P<ctype>[^,]*)
     (?:,\ (?P<enc>[^,]*)(?=,\ size:))?
     (?:,\ size:\ (?P<size>\d+)(?:\ B)?)?
@@ -147,36 +149,36 @@ PART = re.compile(r"""
     """, re.VERBOSE | re.DOTALL)
 
 # p.path BANNED:1 test.djoven@icecrown.es: "P=p004,L=1,M=multipart/mixed | P=p003,L=1/2,M=application/x-shellscript,T=asc,N=sample-script.sh", matching_key="(?^i:\\.sh$)"
-BANNED = re.compile(r"""
+BANNED: Final = re.compile(r"""
     p\.path(?:\ BANNED:(?P<result>\S+))?\ (?P<rcpt>[^"]*?):\ "(?P<path>.*?)"
     (?:,\ matching_key="(?P<key>.*)")?$
     """, re.VERBOSE | re.DOTALL)
 
 # M=application/x-shellscript      (MIME type attribute inside one p.path component)
-PATH_MIME = re.compile(r"""(?:^|,)M=(?P<mime>[^,]*)""", re.VERBOSE)
+PATH_MIME: Final = re.compile(r"""(?:^|,)M=(?P<mime>[^,]*)""", re.VERBOSE)
 
 # ,A=U,A=C      (trailing attribute flags after the name in a p.path component)
-PATH_ATTRS = re.compile(r"""(?:,A=[A-Za-z])+$""", re.VERBOSE)
+PATH_ATTRS: Final = re.compile(r"""(?:,A=[A-Za-z])+$""", re.VERBOSE)
 
 # run_av (ClamAV-clamd): /var/lib/amavis/tmp/amavis-20120815T191147-02869/parts INFECTED: Eicar-Test-Signature
 # run_av (NAI McAfee AntiVirus (uvscan)): INFECTED: W32/Zhelatin.gen!eml, W32/Zhelatin.gen!eml
-RUN_AV = re.compile(r"""
+RUN_AV: Final = re.compile(r"""
     (?:run|ask)_av\ \((?P<scanner>.*?)\):\ (?:(?P<path>/\S*)\ )?INFECTED:\ (?P<names>.*)$
     """, re.VERBOSE | re.DOTALL)
 
 # virus_scan: (Eicar-Test-Signature), detected by 1 scanners: ClamAV-clamd
-VIRUS_SCAN = re.compile(r"""
+VIRUS_SCAN: Final = re.compile(r"""
     virus_scan:\ \((?P<names>.*)\),\ (?P<rest>detected\ by\ .*)$
     """, re.VERBOSE | re.DOTALL)
 
 # Turning AV infection into a spam report: score=4.1, AV:Sanesecurity.ScamL.375.UNOFFICIAL=4.1
-AV_TO_SPAM = re.compile(r"""
+AV_TO_SPAM: Final = re.compile(r"""
     Turning\ AV\ infection\ into\ a\ spam\ report:\ score=(?P<score>-?[\d.]+),\ (?P<names>.*)$
     """, re.VERBOSE | re.DOTALL)
 
 # SPAM-TAG, <from@example.com> -> <to@sample.net>, No, score=-0.069 tagged_above=-10 required=6.31 tests=[BAYES_00=-2.599, FROM_ENDS_IN_NUMS=2.53]
 # SPAM, <from@example.com> -> <to@sample.com>, Yes, score=17.709 tag=-10 tag2=6.31 kill=6.31 tests=[AWL=-0.678, BAYES_99=4], autolearn=spam, quarantine Cc4+GUJhgpqh (spam-quarantine)
-SPAM_TAG = re.compile(r"""
+SPAM_TAG: Final = re.compile(r"""
     (?P<kind>SPAM-TAG|SPAM),\ <(?P<sender>[^>]*)>\ ->\ (?P<rcpts>.*?),\ (?P<flag>Yes|No),\ (?P<rest>.*)$
     """, re.VERBOSE | re.DOTALL)
 
@@ -184,36 +186,36 @@ SPAM_TAG = re.compile(r"""
 # (a word boundary is checked by a look-behind after the literal, not by a leading \b: a pattern
 # that starts with literal text lets the regex engine skip ahead instead of trying every
 # position, 4.4 -> 0.4 µs for KEYWORD on a spam_scan line; same matches)
-SCORE = re.compile(r"""(?:score(?<=\bscore)|hits(?<=\bhits))=(?P<value>-?\d+(?:\.\d+)?)""", re.VERBOSE)
+SCORE: Final = re.compile(r"""(?:score(?<=\bscore)|hits(?<=\bhits))=(?P<value>-?\d+(?:\.\d+)?)""", re.VERBOSE)
 
 # required=6.31   tag2=6.31
-REQUIRED = re.compile(r"""(?:required(?<=\brequired)|tag2(?<=\btag2))=(?P<value>-?\d+(?:\.\d+)?)""", re.VERBOSE)
+REQUIRED: Final = re.compile(r"""(?:required(?<=\brequired)|tag2(?<=\btag2))=(?P<value>-?\d+(?:\.\d+)?)""", re.VERBOSE)
 
 # tests=[BAYES_00=-2.599, FROM_ENDS_IN_NUMS=2.53]     tests=BAYES_99=3.5, FUZZY_CPILL=0.518
-TESTS = re.compile(r"""tests(?<=\btests)=(?:\[(?P<bracketed>[^\]]*)\]|(?P<bare>.*))""", re.VERBOSE | re.DOTALL)
+TESTS: Final = re.compile(r"""tests(?<=\btests)=(?:\[(?P<bracketed>[^\]]*)\]|(?P<bare>.*))""", re.VERBOSE | re.DOTALL)
 
 # BAYES_99=3.5     AV:Sanesecurity.Phishing.Bank.2666.UNOFFICIAL=4.1     MANGLED_TAKE
-RULE = re.compile(r"""[\w.:+-]+(?:=-?\d+(?:\.\d+)?)?""", re.VERBOSE)
+RULE: Final = re.compile(r"""[\w.:+-]+(?:=-?\d+(?:\.\d+)?)?""", re.VERBOSE)
 
 # autolearn=spam     recips=1
-KEYWORD = re.compile(r"""(?P<key>autolearn(?<=\bautolearn)|recips(?<=\brecips))=(?P<value>[\w-]+)""", re.VERBOSE)
+KEYWORD: Final = re.compile(r"""(?P<key>autolearn(?<=\bautolearn)|recips(?<=\brecips))=(?P<value>[\w-]+)""", re.VERBOSE)
 
 #: verdict-line fields copied into detail as "Name: value"
-_DETAIL_FIELDS = ("quarantine", "Resent-Message-ID", "dkim_sd", "dkim_new", "Subject", "From",
+_DETAIL_FIELDS: Final = ("quarantine", "Resent-Message-ID", "dkim_sd", "dkim_new", "Subject", "From",
                   "User-Agent", "X-Mailer", "autolearn")
 
-IGNORED_CONTINUATION = Ignored("amavis: continuation fragment")
-IGNORED_TIMING = Ignored("amavis: timing")
-IGNORED_SA = Ignored("amavis: SpamAssassin diagnostics")
-IGNORED_STARTUP = Ignored("amavis: startup/config")
-IGNORED_QUARANTINE = Ignored("amavis: quarantine bookkeeping")
-IGNORED_HEADER = Ignored("amavis: header check detail")
-IGNORED_FINGERPRINT = Ignored("amavis: OS fingerprint")
-IGNORED_BANNED_TRACE = Ignored("amavis: banned-check trace")
-IGNORED_SCANNER = Ignored("amavis: scanner status")
-IGNORED_OTHER = Ignored("amavis: other")
+IGNORED_CONTINUATION: Final = Ignored("amavis: continuation fragment")
+IGNORED_TIMING: Final = Ignored("amavis: timing")
+IGNORED_SA: Final = Ignored("amavis: SpamAssassin diagnostics")
+IGNORED_STARTUP: Final = Ignored("amavis: startup/config")
+IGNORED_QUARANTINE: Final = Ignored("amavis: quarantine bookkeeping")
+IGNORED_HEADER: Final = Ignored("amavis: header check detail")
+IGNORED_FINGERPRINT: Final = Ignored("amavis: OS fingerprint")
+IGNORED_BANNED_TRACE: Final = Ignored("amavis: banned-check trace")
+IGNORED_SCANNER: Final = Ignored("amavis: scanner status")
+IGNORED_OTHER: Final = Ignored("amavis: other")
 
-_IGNORED_PREFIXES: tuple[tuple[tuple[str, ...], Ignored], ...] = (
+_IGNORED_PREFIXES: Final[tuple[tuple[tuple[str, ...], Ignored], ...]] = (
     (("TIMING",), IGNORED_TIMING),
     (("SA info", "SA warn", "SA dbg", "SA error", "_WARN: "), IGNORED_SA),
     (("extra modules loaded", "starting.", "config files read", "Net::Server", "Found ",

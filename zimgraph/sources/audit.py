@@ -13,27 +13,29 @@ the bracketed name in ``error=`` is what the client typed.
 
 from __future__ import annotations
 
+from typing import Final
+
 import re
 
 from zimgraph.sources import log4j
 from zimgraph.sources.base import BLANK, Ignored, ParseContext
 
-NAME = "audit"
-FILENAMES = ("audit.log", "imapd-audit.log")
-FRAMING = "log4j"
+NAME: Final = "audit"
+FILENAMES: Final = ("audit.log", "imapd-audit.log")
+FRAMING: Final = "log4j"
 
 # cmd=Auth; account=pepe@domain.com; protocol=soap;
 # cmd=Auth; account=admin@domain.tek; protocol=pop3; error=authentication failed for [admin@domain.tek], invalid password;
-AUDIT_PAIR = re.compile(r"""
+AUDIT_PAIR: Final = re.compile(r"""
     (?P<key>[A-Za-z_]+)=(?P<value>(?:[^;]|;;)*);\s?     # 'k=v;' with ';;' escaping
     """, re.VERBOSE)
 
 # authentication failed for [contabilidad@maquinet.cl], invalid password
-AUTH_FAILED = re.compile(r"""
+AUTH_FAILED: Final = re.compile(r"""
     authentication\ failed\ for\ \[(?P<typed>[^\]]*)\](?:[,.]\s*(?:Reason:\s*)?(?P<reason>.*?))?\.?$
     """, re.VERBOSE)
 
-_ADMIN_TARGET_KEYS = ("name", "accountName", "account", "id", "accountId")
+_ADMIN_TARGET_KEYS: Final = ("name", "accountName", "account", "id", "accountId")
 
 
 def sniff(line: str) -> bool:

@@ -12,6 +12,8 @@ No other exception may escape a parser.
 
 from __future__ import annotations
 
+from typing import Final
+
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -34,7 +36,7 @@ class Ignored:
         return f"Ignored({self.reason!r})"
 
 
-BLANK = Ignored("blank line")
+BLANK: Final = Ignored("blank line")
 
 
 @dataclass

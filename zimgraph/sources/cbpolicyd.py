@@ -25,31 +25,33 @@ Other lines (session tracking, Net::Server start-up, request counters) are ignor
 
 from __future__ import annotations
 
+from typing import Final
+
 import re
 
 from zimgraph.normalize import canonical_address, canonical_ip
 from zimgraph.sources.base import BLANK, Ignored, ParseContext, ParseError
 
-NAME = "cbpolicyd"
-FILENAMES = ("cbpolicyd.log",)
-FRAMING = "line"
+NAME: Final = "cbpolicyd"
+FILENAMES: Final = ("cbpolicyd.log",)
+FRAMING: Final = "line"
 
 # [2014/09/08-21:32:39 - 4871] [CORE] INFO: module=Quotas, mode=create, host=127.0.0.1, ...
 # [2016/11/14-08:56:11 - 27354] [CBPOLICYD] NOTICE: Session tracking is ENABLED.
-FILE_LINE = re.compile(r"""
+FILE_LINE: Final = re.compile(r"""
     \[(?P<year>\d{4})/(?P<month>\d\d)/(?P<day>\d\d)-(?P<hour>\d\d):(?P<minute>\d\d):(?P<second>\d\d)
     \ -\ (?P<pid>\d+)\]\ \[(?P<tag>[^\]]*)\]\ (?P<level>[A-Z]+):\ ?(?P<message>.*)$
     """, re.VERBOSE | re.DOTALL)
 
 # module=Quotas, mode=update, host=209.85.161.48, helo=mail-yw1-f48.google.com, from=a@b, ...
-PAIR = re.compile(r"""(?:^|,\ )(?P<key>[a-z_]+)=(?P<value>[^,]*)""", re.VERBOSE)
+PAIR: Final = re.compile(r"""(?:^|,\ )(?P<key>[a-z_]+)=(?P<value>[^,]*)""", re.VERBOSE)
 
 #: key=value pairs copied into detail, in this order (the usage quota= is added last)
-_DETAIL_KEYS = ("module", "reason", "policy", "track", "counter")
+_DETAIL_KEYS: Final = ("module", "reason", "policy", "track", "counter")
 
-_ACTION_OUTCOME = {"reject": "reject", "defer": "defer", "discard": "reject"}
+_ACTION_OUTCOME: Final = {"reject": "reject", "defer": "defer", "discard": "reject"}
 
-IGNORED_STATUS = Ignored("cbpolicyd: daemon status")
+IGNORED_STATUS: Final = Ignored("cbpolicyd: daemon status")
 
 
 def parse_message(message: str, ctx: ParseContext) -> list[dict] | Ignored:

@@ -21,17 +21,19 @@ message in ``detail`` (``level`` WARNING/ERROR when the message says so).
 
 from __future__ import annotations
 
+from typing import Final
+
 import re
 
 from zimgraph.clock import MONTHS
 from zimgraph.sources.base import BLANK, Ignored, ParseContext, ParseError
 
-NAME = "clamd"
-FILENAMES = ("clamd.log",)
-FRAMING = "line"
+NAME: Final = "clamd"
+FILENAMES: Final = ("clamd.log",)
+FRAMING: Final = "line"
 
 # Wed Jun  3 13:38:51 2020 -> SelfCheck: Database status OK.
-LINE = re.compile(r"""
+LINE: Final = re.compile(r"""
     (?P<wday>[A-Z][a-z]{2})\ (?P<mon>[A-Z][a-z]{2})\ (?P<day>[\ \d]?\d)\ 
     (?P<h>\d\d):(?P<mi>\d\d):(?P<s>\d\d)\ (?P<year>\d{4})\ ->\ (?P<msg>.*)$
     """, re.VERBOSE | re.ASCII)
@@ -39,17 +41,17 @@ LINE = re.compile(r"""
 # /opt/zimbra/data/amavisd/tmp/amavis-20200603T133848-08980-BGyhxkrX/parts/p006: Win.Trojan.Hacktool-1505 FOUND
 # /var/lib/amavis/tmp/amavis-20070604T223858-21685/parts/p001: HTML.Phishing.Bank-1092 FOUND
 # RECONSTRUCTED (ExtendedDetectionInfo): /tmp/x/p002: Eicar-Signature(44d88612fea8a8f36de82e1278abb02f:68) FOUND
-FOUND = re.compile(r"""
+FOUND: Final = re.compile(r"""
     (?P<path>.+):\ (?P<sig>\S+?)(?:\((?P<md5>[0-9a-f]{32}|[0-9a-f]{64}):(?P<size>\d+)\))?\ FOUND$
     """, re.VERBOSE | re.ASCII)
 
 # .../amavis-20200603T133848-08980-BGyhxkrX/parts/p006
-AMAVIS_TMP = re.compile(r"""
+AMAVIS_TMP: Final = re.compile(r"""
     (?P<dir>amavis-\d{8}T\d{6}-(?P<pid>\d+)(?:-[A-Za-z0-9]+)?)/parts/(?P<part>p\d+)
     """, re.VERBOSE | re.ASCII)
 
 # freshclam messages, for freshclam logs written with LogTime (they are not clamd's)
-_FRESHCLAM_HINTS = ("ClamAV update process", "database is up-to-date", "is up to date (",
+_FRESHCLAM_HINTS: Final = ("ClamAV update process", "database is up-to-date", "is up to date (",
                     " updated (version")
 
 

@@ -10,12 +10,14 @@ log4j logs, so the log4j grammar is tried and every record is kept as context.
 
 from __future__ import annotations
 
+from typing import Final
+
 from zimgraph.sources import log4j
 from zimgraph.sources.base import BLANK, Ignored, ParseContext
 
-NAME = "convertd"
-FILENAMES = ("convertd.log",)
-FRAMING = "log4j"
+NAME: Final = "convertd"
+FILENAMES: Final = ("convertd.log",)
+FRAMING: Final = "log4j"
 
 
 def sniff(line: str) -> bool:

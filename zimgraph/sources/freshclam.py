@@ -20,30 +20,32 @@ Ignored, as are lines before the first timestamp of the file.
 
 from __future__ import annotations
 
+from typing import Final
+
 import re
 
 from zimgraph.sources.base import BLANK, Ignored, ParseContext, ParseError
 from zimgraph.sources.clamd import LINE as LOGTIME_LINE
 from zimgraph.sources.clamd import ctime_ms
 
-NAME = "freshclam"
-FILENAMES = ("freshclam.log",)
-FRAMING = "line"
+NAME: Final = "freshclam"
+FILENAMES: Final = ("freshclam.log",)
+FRAMING: Final = "line"
 
 # ClamAV update process started at Sun Feb 18 17:00:00 2024
-STARTED = re.compile(r"""
+STARTED: Final = re.compile(r"""
     ClamAV\ update\ process\ started\ at\ 
     (?P<wday>[A-Z][a-z]{2})\ (?P<mon>[A-Z][a-z]{2})\ (?P<day>[\ \d]?\d)\ 
     (?P<h>\d\d):(?P<mi>\d\d):(?P<s>\d\d)\ (?P<year>\d{4})\s*$
     """, re.VERBOSE | re.ASCII)
 
-_STATE = "freshclam.ts"
-_PROGRESS = ("Reading CVD header", "Downloading ", "Retrieving ", "Testing database",
+_STATE: Final = "freshclam.ts"
+_PROGRESS: Final = ("Reading CVD header", "Downloading ", "Retrieving ", "Testing database",
              "Database test passed", "Trying host ", "Trying again", "nonblock_connect",
              "connect_error", "Received signal", "fc_test_database", "Current working dir")
 # daily.cld database is up-to-date (version: 27189, ...) / main.cvd is up to date (version: 55, ...)
 # daily.cvd updated (version: 19529, ...) / Database updated (2053641 signatures) from ...
-_SUCCESS = (" is up-to-date", " is up to date", " updated (", "Database updated")
+_SUCCESS: Final = (" is up-to-date", " is up to date", " updated (", "Database updated")
 
 
 def sniff(line: str) -> bool:

@@ -15,6 +15,8 @@ traces, DEBUG payloads).
 
 from __future__ import annotations
 
+from typing import Final
+
 import re
 from urllib.parse import parse_qsl
 
@@ -23,12 +25,12 @@ from zimgraph.sources.base import ParseContext, ParseError
 
 # A record starts with "YYYY-MM-DD HH:MM:SS,mmm " (logFileAnalyzer.pl uses the same rule):
 # 2017-10-25 00:28:22,509 INFO  [Pop3Server-13] [ip=10.1.1.136;oip=222.173.186.17;] pop - ...
-RECORD_START = re.compile(r"\d{4}-\d\d-\d\d\ \d\d:\d\d:\d\d[,.]\d{3}", re.VERBOSE)
+RECORD_START: Final = re.compile(r"\d{4}-\d\d-\d\d\ \d\d:\d\d:\d\d[,.]\d{3}", re.VERBOSE)
 
 # 2017-10-25 00:00:04,365 INFO  [qtp649734728-21794:http://server1.mydomain.com/service/soap/SearchRequest] [name=user1@mydomain.com;mid=443;oip=129.113.231.190;port=56632;ua=ZimbraWebClient - FF56 (Win)/8.8.3_GA_1872;] soap - SearchRequest elapsed=2
 # 2013-01-15 15:52:20,426 WARN [qtp1-91:https://x/Microsoft-Server-ActiveSync?...&Cmd=FolderSync][name=zsupport2@domain.com;...] sync - ...   (no space between the blocks)
 # 2007-06-25 01:56:18,725 INFO [main] [] soap - Servlet SoapServlet starting up    (empty context)
-HEADER = re.compile(r"""
+HEADER: Final = re.compile(r"""
     (?P<ts>\d{4}-\d\d-\d\d\ \d\d:\d\d:\d\d[,.]\d{3})\s+
     (?P<level>[A-Z]+)\s+
     \[(?P<thread>[^\]]*)\]\s*
@@ -38,7 +40,7 @@ HEADER = re.compile(r"""
 
 # The thread's closing ']' is missing (edited admin-guide example):
 # 2013-07-18 15:22:01,495 INFO  [btpool0-4361://localhost/service/soap/MsgActionRequest [name=user@domain.com;mid=2538;] mailop - moving Message (id=339) to Folder Trash (id=3)
-HEADER_NO_THREAD_END = re.compile(r"""
+HEADER_NO_THREAD_END: Final = re.compile(r"""
     (?P<ts>\d{4}-\d\d-\d\d\ \d\d:\d\d:\d\d[,.]\d{3})\s+
     (?P<level>[A-Z]+)\s+
     \[(?P<thread>[^\[\]]*?)\s*
@@ -48,7 +50,7 @@ HEADER_NO_THREAD_END = re.compile(r"""
 
 # Anything else that starts with a timestamp and a level: the header was cut (terminal paste)
 # 2024-01-02 13:44:21,085 WARN  [qtp758013696-5095:https://xxxx/service/soap/] [name=xxxxxxx;mid=3;ip=xxxx;port=32940;ua=Outlook/16.0 (16.0.5401.1>
-HEADER_LENIENT = re.compile(r"""
+HEADER_LENIENT: Final = re.compile(r"""
     (?P<ts>\d{4}-\d\d-\d\d\ \d\d:\d\d:\d\d[,.]\d{3})\s+
     (?P<level>[A-Z]+)\s+
     (?:\[(?P<thread>[^\]]*)\]?\s*)?
@@ -57,10 +59,10 @@ HEADER_LENIENT = re.compile(r"""
 
 # one key=value; pair of the context block, ';;' is an escaped ';':
 # ua=Mozilla/5.0 (Windows NT 10.0;; Win64;; x64);
-CONTEXT_PAIR = re.compile(r"([A-Za-z_]+)=((?:[^;]|;;)*);", re.VERBOSE)
+CONTEXT_PAIR: Final = re.compile(r"([A-Za-z_]+)=((?:[^;]|;;)*);", re.VERBOSE)
 
 # the same without escapes (the common case, and faster): name=a@b;mid=3;oip=1.2.3.4;
-SIMPLE_CONTEXT_PAIR = re.compile(r"\s*([^=;\s]+)=([^;]*);?", re.VERBOSE)
+SIMPLE_CONTEXT_PAIR: Final = re.compile(r"\s*([^=;\s]+)=([^;]*);?", re.VERBOSE)
 
 
 class Log4jRecord:
@@ -223,5 +225,5 @@ def url_query(url: str) -> dict[str, str]:
     return found
 
 
-_QUERY_CACHE: dict[str, dict[str, str]] = {}
-_UTC_CONTEXT = ParseContext()
+_QUERY_CACHE: Final[dict[str, dict[str, str]]] = {}
+_UTC_CONTEXT: Final = ParseContext()

@@ -15,72 +15,74 @@ event.
 
 from __future__ import annotations
 
+from typing import Final
+
 import re
 
 from zimgraph.normalize import canonical_address
 from zimgraph.sources import audit, log4j, sync
 from zimgraph.sources.base import BLANK, Ignored, ParseContext
 
-NAME = "mailbox"
-FILENAMES = ("mailbox.log", "imapd.log")
-FRAMING = "log4j"
+NAME: Final = "mailbox"
+FILENAMES: Final = ("mailbox.log", "imapd.log")
+FRAMING: Final = "log4j"
 
 # soap - SearchRequest elapsed=2
 # soap - (batch) GetMsgRequest elapsed=3
 # soap - GetInfoRequest proxy=mbx02.example.gov,elapsed=12
-SOAP_REQUEST = re.compile(r"""
+SOAP_REQUEST: Final = re.compile(r"""
     (?P<batch>\(batch\)\ )?(?P<request>[A-Za-z]+(?:Request)?)
     (?:\ proxy=(?P<proxy>[^,\s]+),?)?\ ?elapsed=(?P<elapsed>\d+)
     """, re.VERBOSE)
 
 # imap - user djd123@sjtu.edu.cn authenticated, mechanism=LOGIN
 # pop - user user1@mydomain.com authenticated, mechanism=PLAIN [TLS]
-LOGIN_OK = re.compile(r"""
+LOGIN_OK: Final = re.compile(r"""
     user\ (?P<account>\S+)\ authenticated(?:,\ mechanism=(?P<mechanism>\S+))?(?P<tls>\ \[TLS\])?
     """, re.VERBOSE)
 
 # imap - authentication failed for [user1] (invalid password)          RECONSTRUCTED (ImapHandler)
 # account - authentication failed for user1 (no such account)          (PlainAuthenticator)
 # SoapEngine - handler exception: authentication failed for [toto@test.fr], invalid password
-LOGIN_FAILED = re.compile(r"""
+LOGIN_FAILED: Final = re.compile(r"""
     authentication\ failed\ for\ (?:\[(?P<typed>[^\]]*)\]|(?P<bare>\S+))
     (?:,\ ?|\ \(|\.\s*(?:Reason:\s*)?)?(?P<reason>[^)]*?)\)?\.?$
     """, re.VERBOSE)
 
 # lmtp - Delivering message: size=4096 bytes, nrcpts=1, sender=user4@mydomain.com, msgid=<421926844.25781.2504914800041.JavaMail.zimbra@mydomain.com>
-LMTP_DELIVERY = re.compile(r"""
+LMTP_DELIVERY: Final = re.compile(r"""
     Delivering\ message(?:\ started|\ completed)?:\ size=(?P<size>\d+|unspecified)(?:\ bytes)?,
     \ nrcpts=(?P<nrcpts>\d+),\ sender=(?P<sender>[^,]*),\ msgid=(?P<msgid><[^>]*>|\S*)
     """, re.VERBOSE)
 
 # mailop - Adding Message: id=54479, Message-ID=<XXXX@email.android.com>, parentId=-1, folderId=2, folderName=Inbox.
 # mailop - Adding Message: id=N, sender=<addr>, Message-ID=<…>, parentId=…, folderId=…, folderName=… acct=<uuid>.   (10.1+)
-ADDING_MESSAGE = re.compile(r"""
+ADDING_MESSAGE: Final = re.compile(r"""
     Adding\ (?P<type>\w+):\ id=(?P<id>\d+)(?:,\ sender=(?P<sender>[^,]*))?
     (?:,\ Message-ID=(?P<msgid><[^>]*>|[^,]*))?.*?(?:folderName=(?P<folder>[^,]*?))?(?:\ acct=\S*)?\.?$
     """, re.VERBOSE)
 
 # smtp - Sending message to MTA at localhost: Message-ID=<1.2.JavaMail.zimbra@d>, replyType=r, size=1234, sender=a@d, nrcpts=2, to=x@e, to=y@f    RECONSTRUCTED
-MTA_SEND = re.compile(r"""
+MTA_SEND: Final = re.compile(r"""
     Sending\ message\ to\ MTA\ at\ (?P<relay>[^:]+):\ Message-ID=(?P<msgid><[^>]*>|[^,]*)(?P<fields>.*)$
     """, re.VERBOSE)
 # one ", key=value" of the fields that follow: , uploads=[a, b], nrcpts=2, to=x@e
-MTA_SEND_FIELD = re.compile(r",\ (?P<key>[a-zA-Z]+)=(?P<value>\[[^\]]*\]|[^,]*)", re.VERBOSE)
+MTA_SEND_FIELD: Final = re.compile(r",\ (?P<key>[a-zA-Z]+)=(?P<value>\[[^\]]*\]|[^,]*)", re.VERBOSE)
 
 # FileUploadServlet - Received plain: Upload: { accountId=…, time=…, size=4269535, uploadId=…, name=Oct-2017.zip, path=/opt/zimbra/data/tmp/upload/upload__…tmp }
-UPLOAD = re.compile(r"""
+UPLOAD: Final = re.compile(r"""
     Upload:\ \{.*?\bsize=(?P<size>\d+).*?\bname=(?P<name>.*?),\ path=
     """, re.VERBOSE)
 
 # filter - Redirecting message to evil@example.net.
-FILTER_REDIRECT = re.compile(r"Redirecting\ message\ to\ (?P<target>\S+?)\.?$", re.VERBOSE)
+FILTER_REDIRECT: Final = re.compile(r"Redirecting\ message\ to\ (?P<target>\S+?)\.?$", re.VERBOSE)
 
 # account - Setting Preference attributes: [zimbraPrefMailForwardingAddress, zimbraPrefMailLocalDeliveryDisabled]
-PREFS = re.compile(r"Setting\ Preference\ attributes\s*:\s*\[(?P<attrs>.*)\]", re.VERBOSE)
+PREFS: Final = re.compile(r"Setting\ Preference\ attributes\s*:\s*\[(?P<attrs>.*)\]", re.VERBOSE)
 
-_MAILOP_VERBS = ("moving", "Moving", "Deleting", "Copying", "Performing IMAP copy", "Emptying",
+_MAILOP_VERBS: Final = ("moving", "Moving", "Deleting", "Copying", "Performing IMAP copy", "Emptying",
                  "Adding", "Renaming", "Creating", "Purging")
-_ERROR_LEVELS = frozenset({"WARN", "ERROR", "FATAL"})
+_ERROR_LEVELS: Final = frozenset({"WARN", "ERROR", "FATAL"})
 
 
 def sniff(line: str) -> bool:
@@ -276,7 +278,7 @@ def _mailbox(event: dict, message: str) -> list[dict] | None:
     return None
 
 
-_HANDLERS = {
+_HANDLERS: Final = {
     "soap": _soap,
     "SoapEngine": _soap_engine,
     "imap": _imap_pop("imap_login", "imap"),

@@ -27,20 +27,22 @@ Columns: ``client_ip``, ``client_port``, ``account`` (``$remote_user``), ``host`
 
 from __future__ import annotations
 
+from typing import Final
+
 import re
 
 from zimgraph.normalize import is_ip
 from zimgraph.sources.access_log import client_address, ncsa_ms
 from zimgraph.sources.base import BLANK, Ignored, ParseContext, ParseError
 
-NAME = "nginx_access"
-FILENAMES = ("nginx.access.log",)
-FRAMING = "line"
+NAME: Final = "nginx_access"
+FILENAMES: Final = ("nginx.access.log",)
+FRAMING: Final = "line"
 
 # RECONSTRUCTED from the 2017 template (FORMATS.md 4.2, no public line):
 # 203.0.113.7:51234 - - [12/Nov/2026:10:15:02 +0100]  "POST https://mail.example.com/service/soap/AuthRequest HTTP/1.1" 200 1234 "https://mail.example.com/" "Mozilla/5.0 (...)" "10.0.0.5:8443" "10.0.0.4:443"
 # RECONSTRUCTED 2013 form: 203.0.113.7 - - [12/Nov/2013:10:15:02 +0100]  "GET /zimbra/ HTTP/1.1" 200 512 "-" "Mozilla/5.0" "-"
-LINE = re.compile(r"""
+LINE: Final = re.compile(r"""
     (?P<addr>[^\s"]+)\ -\ (?P<user>.*?)\ 
     \[(?P<ts>(?P<day>\d\d)/(?P<mon>[A-Za-z]{3})/(?P<year>\d{4})
              :(?P<h>\d\d):(?P<mi>\d\d):(?P<s>\d\d)\ (?P<tz>[+-]\d{4}))\]
@@ -56,9 +58,9 @@ LINE = re.compile(r"""
     """, re.VERBOSE | re.ASCII)
 
 # DOMAIN\x5Cuser, Mozilla/5.0 \x22><img src=x onerror=alert(1)>
-ESCAPES = re.compile(r"(?:\\x[0-9A-Fa-f]{2})+", re.VERBOSE)
+ESCAPES: Final = re.compile(r"(?:\\x[0-9A-Fa-f]{2})+", re.VERBOSE)
 
-_PORT_STATE = "nginx_access.has_port"
+_PORT_STATE: Final = "nginx_access.has_port"
 
 
 def sniff(line: str) -> bool:
@@ -140,7 +142,7 @@ def parse(record: str, ctx: ParseContext) -> list[dict] | Ignored:
     if server:
         detail = f"{detail}; server={server}" if detail else f"server={server}"
     return [{
-        "ts": ncsa_ms(m),
+        "ts": ncsa_ms(m["ts"]),
         "event": "http",
         "protocol": "http",
         "client_ip": client_address(ip) if ip else None,

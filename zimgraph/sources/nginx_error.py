@@ -20,36 +20,38 @@ Local time without offset: ``ctx.clock``. ``detail`` is the message, then ``conn
 
 from __future__ import annotations
 
+from typing import Final
+
 import re
 
 from zimgraph.normalize import is_ip
 from zimgraph.sources.access_log import client_address, split_request
 from zimgraph.sources.base import BLANK, Ignored, ParseContext, ParseError
 
-NAME = "nginx_error"
-FILENAMES = ("nginx.log",)
-FRAMING = "line"
+NAME: Final = "nginx_error"
+FILENAMES: Final = ("nginx.log",)
+FRAMING: Final = "line"
 
 # RECONSTRUCTED (nginx mail proxy + Zimbra zmauth):
 # 2026/11/12 10:15:02 [error] 4321#0: *77 An error occurred in mail zmauth: LOGIN failed while in mail zmauth state, client: 203.0.113.7:51234, server: 0.0.0.0:993, login: "alice@example.com"
 # 2026/11/12 10:15:01 [info] 4321#0: *77 client 203.0.113.7:51234 connected to 0.0.0.0:993
 # 2026/11/12 10:00:00 [notice] 4320#0: signal process started
-HEAD = re.compile(r"""
+HEAD: Final = re.compile(r"""
     (?P<year>\d{4})/(?P<mo>\d\d)/(?P<d>\d\d)\ (?P<h>\d\d):(?P<mi>\d\d):(?P<s>\d\d)\ 
     \[(?P<level>[a-z]+)\]\ (?P<pid>\d+)\#(?P<tid>\d+):\ ?(?:\*(?P<conn>\d+)\ )?(?P<msg>.*)$
     """, re.VERBOSE | re.ASCII)
 
-_KEYS = "client|server|login|upstream|request|subrequest|host|referrer"
+_KEYS: Final = "client|server|login|upstream|request|subrequest|host|referrer"
 # client: 203.0.113.7:51234 using starttls, server: 0.0.0.0:993, login: "alice", upstream: 10.0.0.5:7143 (...) <=> (...)
 # client: 203.0.113.7, server: mail.example.com, request: "GET /x HTTP/1.1", upstream: "https://10.0.0.5:8443/x", host: "mail.example.com"
-CONTEXT_ITEM = re.compile(rf"""
+CONTEXT_ITEM: Final = re.compile(rf"""
     (?P<key>{_KEYS}):\ (?:"(?P<quoted>.*?)"|(?P<plain>.*?))(?=,\ (?:{_KEYS}):\ |$)
     """, re.VERBOSE | re.ASCII)
 
 # client 203.0.113.7:51234 connected to 0.0.0.0:993      (Zimbra fork, RECONSTRUCTED)
-CONNECTED = re.compile(r"client\ (?P<client>\S+)\ connected\ to\ (?P<server>\S+)$", re.VERBOSE | re.ASCII)
+CONNECTED: Final = re.compile(r"client\ (?P<client>\S+)\ connected\ to\ (?P<server>\S+)$", re.VERBOSE | re.ASCII)
 
-PORT_PROTOCOLS = {"143": "imap", "993": "imap", "7143": "imap", "7993": "imap",
+PORT_PROTOCOLS: Final = {"143": "imap", "993": "imap", "7143": "imap", "7993": "imap",
                   "110": "pop3", "995": "pop3", "7110": "pop3", "7995": "pop3",
                   "25": "smtp", "465": "smtp", "587": "smtp",
                   "80": "http", "443": "http", "8080": "http", "8443": "http"}

@@ -57,6 +57,8 @@ Ignored('postfix: queue file removed')
 
 from __future__ import annotations
 
+from typing import Final
+
 import re
 
 from zimgraph.normalize import canonical_address, canonical_ip
@@ -66,30 +68,30 @@ from zimgraph.sources.base import Ignored, ParseContext, ParseError
 
 # 7663A160D70: client=...         48rT2v1hQrz1J0N: to=<...>
 # (short hex ids; long ids: base-52 time without vowels, 'z', base-51 inode number)
-QUEUE_ID = re.compile(r"""
+QUEUE_ID: Final = re.compile(r"""
     (?P<qid>[0-9A-F]{6,}
            |[0-9BCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxy]{10,}z[0-9BCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxy]+)
     :\ """, re.VERBOSE)
 
 # connect from mail.tubui.xyz[103.124.94.220]
 # connect from mail.example.com[2001:dead:beef::1]
-CONNECT = re.compile(r"""
+CONNECT: Final = re.compile(r"""
     connect\ from\ (?P<host>[^\s\[\]]*)\[(?P<ip>[^\]\s]*)\](?::(?P<port>\d+))?
     """, re.VERBOSE)
 
 # disconnect from unknown[186.185.3.41] ehlo=1 auth=1 mail=1 rcpt=1 data=1 quit=1 commands=6
-DISCONNECT = re.compile(r"""
+DISCONNECT: Final = re.compile(r"""
     disconnect\ from\ (?P<host>[^\s\[\]]*)\[(?P<ip>[^\]\s]*)\](?::(?P<port>\d+))?
     \ (?P<stats>.*)$
     """, re.VERBOSE | re.DOTALL)
 
 # auth=0/1   rcpt=1   (counters in the disconnect statistics: ok[/attempted])
-COUNTER = re.compile(r"""(?P<name>auth(?<=\bauth)|rcpt(?<=\brcpt))=(?P<ok>\d+)(?:/(?P<tried>\d+))?""", re.VERBOSE)
+COUNTER: Final = re.compile(r"""(?P<name>auth(?<=\bauth)|rcpt(?<=\brcpt))=(?P<ok>\d+)(?:/(?P<tried>\d+))?""", re.VERBOSE)
 
 # CONNECT from [103.124.94.220]:59578 to [103.124.94.220]:25
 # PASS NEW [209.85.210.173]:44683
 # DNSBL rank 3 for [192.0.2.7]:51234
-POSTSCREEN = re.compile(r"""
+POSTSCREEN: Final = re.compile(r"""
     (?P<verb>CONNECT\ from|PASS\ NEW|PASS\ OLD|ALLOWLISTED|WHITELISTED|DENYLISTED|BLACKLISTED
             |DNSBL\ rank\ \d+\ for|PREGREET\ \d+\ after\ [\d.]+\ from)
     \ \[(?P<ip>[^\]\s]*)\]:(?P<port>\d+)(?P<rest>.*)$
@@ -97,22 +99,22 @@ POSTSCREEN = re.compile(r"""
 
 # client=212095007065.public.telering.at[212.95.7.65], sasl_method=LOGIN, sasl_username=michel.grenier
 # client=localhost[127.0.0.1], orig_queue_id=3pJjg82Vycz1JBJG, orig_client=wursti.dovecot.fi[87.106.245.223]
-CLIENT = re.compile(r"""
+CLIENT: Final = re.compile(r"""
     client=(?P<host>[^\s\[\]]*)\[(?P<ip>[^\]\s]*)\](?::(?P<port>\w+))?
     (?P<extra>,\ .*)?$
     """, re.VERBOSE | re.DOTALL)
 
 # , sasl_method=LOGIN    , orig_client=wursti.dovecot.fi[87.106.245.223]
-CLIENT_ATTR = re.compile(r""",\ (?P<key>[a-z_]+)=(?P<value>[^,]*)""", re.VERBOSE)
+CLIENT_ATTR: Final = re.compile(r""",\ (?P<key>[a-z_]+)=(?P<value>[^,]*)""", re.VERBOSE)
 
 # wursti.dovecot.fi[87.106.245.223]    (value of orig_client=)
-HOST_ADDR = re.compile(r"""(?P<host>[^\s\[\]]*)\[(?P<ip>[^\]\s]*)\](?::(?P<port>\d+))?""", re.VERBOSE)
+HOST_ADDR: Final = re.compile(r"""(?P<host>[^\s\[\]]*)\[(?P<ip>[^\]\s]*)\](?::(?P<port>\d+))?""", re.VERBOSE)
 
 # warning: unknown[82.221.106.233]: SASL LOGIN authentication failed: UGFzc3dvcmQ6
 # warning: unknown[192.0.2.237]:55729: SASL LOGIN authentication failed: authentication failure
 # warning: unknown[192.0.2.152]: SASL LOGIN authentication failed: (reason unavailable), sasl_username=admin
 # warning: example.com[192.168.0.1]: SASL DIGEST-MD5 authentication failed
-SASL_FAILED = re.compile(r"""
+SASL_FAILED: Final = re.compile(r"""
     warning:\ (?P<host>[^\s\[\]]*)\[(?P<ip>[^\]\s]*)\](?::(?P<port>\d+))?:\ SASL\ (?P<mech>\S+)
     \ authentication\ failed
     (?::\ ?(?P<reason>.*?))?
@@ -120,21 +122,21 @@ SASL_FAILED = re.compile(r"""
     """, re.VERBOSE | re.DOTALL)
 
 # from=<admin@tubui.xyz>, size=1115, nrcpt=1 (queue active)
-QMGR_FROM = re.compile(r"""
+QMGR_FROM: Final = re.compile(r"""
     from=<(?P<sender>.*?)>,\ size=(?P<size>\d+),\ nrcpt=(?P<nrcpt>\d+)
     """, re.VERBOSE | re.DOTALL)
 
 # from=<from@example.com>, status=expired, returned to sender
-QMGR_EXPIRED = re.compile(r"""
+QMGR_EXPIRED: Final = re.compile(r"""
     from=<(?P<sender>.*?)>,\ status=expired,\ (?P<text>.*)$
     """, re.VERBOSE | re.DOTALL)
 
 # uid=0 from=<root>      (postfix/pickup: mail submitted with the local sendmail command)
-PICKUP = re.compile(r"""uid=(?P<uid>\d+)\ from=<(?P<sender>.*)>$""", re.VERBOSE | re.DOTALL)
+PICKUP: Final = re.compile(r"""uid=(?P<uid>\d+)\ from=<(?P<sender>.*)>$""", re.VERBOSE | re.DOTALL)
 
 # to=<tubui16091999@gmail.com>, relay=127.0.0.1[127.0.0.1]:10026, delay=0.26, delays=0.02/0.01/0.01/0.22, dsn=2.0.0, status=sent (250 2.0.0 from MTA(smtp:[127.0.0.1]:10030): 250 2.0.0 Ok: queued as 9B378160D71)
 # to=<root@mail.jmchd.com>, orig_to=<root>, relay=virtual, delay=0.06, delays=0.04/0/0/0.02, dsn=5.1.1, status=bounced (unknown user: "root@mail.jmchd.com")
-DELIVERY = re.compile(r"""
+DELIVERY: Final = re.compile(r"""
     to=<(?P<to>[^>]*)>,
     (?:\s*orig_to=<(?P<orig_to>[^>]*)>,)?
     \s*relay=(?P<relay>[^,\s]*),
@@ -143,13 +145,13 @@ DELIVERY = re.compile(r"""
     """, re.VERBOSE | re.DOTALL)
 
 # ... 250 2.0.0 Ok: queued as 9B378160D71
-QUEUED_AS = re.compile(r"""queued\ as\ (?P<qid>[0-9A-Za-z]+)""", re.VERBOSE)
+QUEUED_AS: Final = re.compile(r"""queued\ as\ (?P<qid>[0-9A-Za-z]+)""", re.VERBOSE)
 
 # ... (250 2.5.0 Ok, id=18438-02, BOUNCE)      (amavis' reply names its session id)
-AMAVIS_ID = re.compile(r"""id(?<=\bid)=(?P<id>\d+-\d+(?:-\d+)*)""", re.VERBOSE)
+AMAVIS_ID: Final = re.compile(r"""id(?<=\bid)=(?P<id>\d+-\d+(?:-\d+)*)""", re.VERBOSE)
 
 # sender non-delivery notification: 585F8122C07F
-NOTIFICATION = re.compile(r"""
+NOTIFICATION: Final = re.compile(r"""
     (?P<kind>(?:sender|postmaster)\ (?:non-delivery|delivery\ status|delay)\ notification)
     :\ (?P<qid>[0-9A-Za-z]+)\s*$
     """, re.VERBOSE)
@@ -157,7 +159,7 @@ NOTIFICATION = re.compile(r"""
 # reject: RCPT from ip-109-91-181-221.hsi12.unitymediagroup.de[109.91.181.221]: 554 5.7.1 <jessicawoetke@gmail.com>: Relay access denied; from=<michel.grenier@wm-mw.org> to=<jessicawoetke@gmail.com> proto=ESMTP helo=<ZI32-01>
 # milter-reject: END-OF-MESSAGE from localhost[127.0.0.1]: 5.7.1 ...; from=<a@b> to=<c@d> proto=ESMTP helo=<h>
 # proxy-reject: END-OF-MESSAGE: 554 5.7.0 Reject, id=11912-03 - INFECTED: Eicar-Test-Signature; from=<a@b> ...
-SMTPD_ACTION = re.compile(r"""
+SMTPD_ACTION: Final = re.compile(r"""
     (?P<action>[a-z_-]+):\s+(?P<stage>[A-Z][A-Z-]*)
     (?:\s+from\s+(?P<host>[^\s\[\]]*)\[(?P<ip>[^\]\s]*)\](?::(?P<port>\d+))?)?
     :\s*(?P<text>.*)$
@@ -165,7 +167,7 @@ SMTPD_ACTION = re.compile(r"""
 
 # reject: header Subject: Cheap pills from hb.example.com[10.0.0.1]; from=<a@example.com> to=<b@sample.net> proto=ESMTP helo=<example.com>: 5.7.1 spam
 # reject: body Subject: Cheap cialis from local; from=<root@localhost>: optional text
-CONTENT_ACTION = re.compile(r"""
+CONTENT_ACTION: Final = re.compile(r"""
     (?P<action>[a-z_-]+):\s+(?P<what>header|body|content)\s+(?P<text>.*)
     \ from\ (?:(?P<host>[^\s\[\]]*)\[(?P<ip>[^\]\s]*)\](?::\d+)?|local);\s*
     (?P<envelope>.*)$
@@ -174,7 +176,7 @@ CONTENT_ACTION = re.compile(r"""
 # from=<michel.grenier@wm-mw.org> to=<jessicawoetke@gmail.com> proto=ESMTP helo=<ZI32-01>
 # from=<a@b>, to=<c@d>, proto=ESMTP, helo=<x>                    (postscreen separates with ', ')
 # from=<efrom@example.com> to=<eto@sample.net> proto=ESMTP helo=<example.com>: optional text
-ENVELOPE = re.compile(r"""
+ENVELOPE: Final = re.compile(r"""
     (?:from=<(?P<sender>[^>]*)>[,\s]*)?
     (?:to=<(?P<to>[^>]*)>[,\s]*)?
     (?:proto=(?P<proto>[A-Za-z]+)[,\s]*)?
@@ -184,46 +186,46 @@ ENVELOPE = re.compile(r"""
 
 # ...: Relay access denied; from=<a@b> to=<c@d> proto=ESMTP helo=<h>   (the last match starts the
 # envelope; the reply text before it may itself contain '; ', e.g. DNSBL URLs)
-ENVELOPE_START = re.compile(r""";\s+(?=from=<|to=<|proto=|helo=<)""", re.VERBOSE)
+ENVELOPE_START: Final = re.compile(r""";\s+(?=from=<|to=<|proto=|helo=<)""", re.VERBOSE)
 
 # 554 5.7.1 <x@y>: Relay access denied        (the SMTP reply code at the start of a reply)
-REPLY_CODE = re.compile(r"""(?P<code>[245]\d\d)\b""", re.VERBOSE)
+REPLY_CODE: Final = re.compile(r"""(?P<code>[245]\d\d)\b""", re.VERBOSE)
 
 
 #: actions that refuse (or silently drop) a message or recipient
-_REJECTING = frozenset({"reject", "milter-reject", "proxy-reject", "discard", "milter-discard",
+_REJECTING: Final = frozenset({"reject", "milter-reject", "proxy-reject", "discard", "milter-discard",
                         "reject_warning"})
 #: access(5)/header_checks(5)/milter actions that route or annotate, never refuse
-_ROUTING = frozenset({"hold", "milter-hold", "redirect", "bcc", "warn", "prepend",
+_ROUTING: Final = frozenset({"hold", "milter-hold", "redirect", "bcc", "warn", "prepend",
                       "replace", "info", "proxy-accept", "dunno", "permit"})
 
 #: client= attributes that have their own column (the others stay in detail)
-_CLIENT_COLUMNS = frozenset({"sasl_method", "sasl_username", "helo"})
+_CLIENT_COLUMNS: Final = frozenset({"sasl_method", "sasl_username", "helo"})
 
-_DELIVERY_OUTCOME = {
+_DELIVERY_OUTCOME: Final = {
     "sent": "success", "delivered": "success",
     "bounced": "bounce", "expired": "bounce", "undeliverable": "bounce",
     "undeliverable-but-not-cached": "bounce",
     "deferred": "defer", "SOFTBOUNCE": "defer",
 }
 
-_NOTIFICATION_OUTCOME = {"non-delivery": "bounce", "delay": "defer"}
+_NOTIFICATION_OUTCOME: Final = {"non-delivery": "bounce", "delay": "defer"}
 
-IGNORED_REMOVED = Ignored("postfix: queue file removed")
-IGNORED_BOOKKEEPING = Ignored("postfix: connection bookkeeping")
-IGNORED_OUTBOUND = Ignored("postfix: outbound connection")
-IGNORED_TLS = Ignored("postfix: TLS")
-IGNORED_WARNING = Ignored("postfix: warning")
-IGNORED_FILTER = Ignored("postfix: FILTER routing")
-IGNORED_ACTION = Ignored("postfix: access or content action")
-IGNORED_POSTSCREEN = Ignored("postfix: postscreen bookkeeping")
-IGNORED_OTHER = Ignored("postfix: other")
+IGNORED_REMOVED: Final = Ignored("postfix: queue file removed")
+IGNORED_BOOKKEEPING: Final = Ignored("postfix: connection bookkeeping")
+IGNORED_OUTBOUND: Final = Ignored("postfix: outbound connection")
+IGNORED_TLS: Final = Ignored("postfix: TLS")
+IGNORED_WARNING: Final = Ignored("postfix: warning")
+IGNORED_FILTER: Final = Ignored("postfix: FILTER routing")
+IGNORED_ACTION: Final = Ignored("postfix: access or content action")
+IGNORED_POSTSCREEN: Final = Ignored("postfix: postscreen bookkeeping")
+IGNORED_OTHER: Final = Ignored("postfix: other")
 
-_BOOKKEEPING_PREFIXES = ("lost connection after", "timeout after", "too many errors after",
+_BOOKKEEPING_PREFIXES: Final = ("lost connection after", "timeout after", "too many errors after",
                          "improper command pipelining", "discarding EHLO keywords")
-_OUTBOUND_PREFIXES = ("connect to ", "lost connection with ", "conversation with ", "host ",
+_OUTBOUND_PREFIXES: Final = ("connect to ", "lost connection with ", "conversation with ", "host ",
                       "enabling PIX", "SASL authentication failed;", "SASL [CACHED]")
-_TLS_PREFIXES = ("SSL_", "TLS ", "Cannot start TLS", "cannot load Certificate", "Host offered STARTTLS",
+_TLS_PREFIXES: Final = ("SSL_", "TLS ", "Cannot start TLS", "cannot load Certificate", "Host offered STARTTLS",
                  "Unverified: subject_CN", "Verified TLS", "Trusted TLS", "Untrusted TLS",
                  "Anonymous TLS")
 

@@ -14,6 +14,8 @@ The order matters when content alone decides: more specific sources come first.
 
 from __future__ import annotations
 
+from typing import Final
+
 import ast
 from pathlib import Path
 from types import ModuleType
@@ -21,14 +23,14 @@ from types import ModuleType
 from zimgraph.sources import (access_log, audit, cbpolicyd, clamd, convertd, freshclam, mailbox,
                               nginx_access, nginx_error, spamtrain, sync, zimbra_syslog)
 
-SOURCES: dict[str, ModuleType] = {module.NAME: module for module in (
+SOURCES: Final[dict[str, ModuleType]] = {module.NAME: module for module in (
     audit, sync, mailbox, convertd,
     nginx_access, access_log, nginx_error,
     zimbra_syslog,
     cbpolicyd, clamd, freshclam, spamtrain,
 )}
 
-FRAMINGS = ("log4j", "syslog", "line")
+FRAMINGS: Final = ("log4j", "syslog", "line")
 
 
 def by_file_name(base_name: str) -> ModuleType | None:

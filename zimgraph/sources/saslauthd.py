@@ -23,30 +23,32 @@ address, so these events carry the account and the outcome only; postfix's own
 
 from __future__ import annotations
 
+from typing import Final
+
 import re
 
 from zimgraph.sources.base import Ignored, ParseContext
 
 # auth_zimbra: contabilidad@example.com auth failed: authentication failed for [contabilidad@maquinet.cl]
 # auth_zimbra: chernandez auth OK
-AUTH_ZIMBRA = re.compile(r"""
+AUTH_ZIMBRA: Final = re.compile(r"""
     auth_zimbra:\ (?P<user>\S*)\ auth\ (?:(?P<ok>OK)|failed(?::\ ?(?P<reason>.*))?)\s*$
     """, re.VERBOSE | re.DOTALL)
 
 # authentication failed for [contabilidad@maquinet.cl]
-TYPED = re.compile(r"""authentication\ failed\ for\ \[(?P<typed>[^\]]*)\]""", re.VERBOSE)
+TYPED: Final = re.compile(r"""authentication\ failed\ for\ \[(?P<typed>[^\]]*)\]""", re.VERBOSE)
 
 # do_auth         : auth failure: [user=jane] [service=smtp] [realm=] [mech=zimbra] [reason=Unknown]
-DO_AUTH = re.compile(r"""
+DO_AUTH: Final = re.compile(r"""
     do_auth\s*:\ auth\ (?P<result>failure|success):\ \[user=(?P<user>[^\]]*)\]
     (?:\ \[service=(?P<service>[^\]]*)\])?
     (?P<rest>.*)$
     """, re.VERBOSE | re.DOTALL)
 
 # [reason=Unknown]
-REASON = re.compile(r"""\[reason=(?P<reason>[^\]]*)\]""", re.VERBOSE)
+REASON: Final = re.compile(r"""\[reason=(?P<reason>[^\]]*)\]""", re.VERBOSE)
 
-IGNORED_DIAGNOSTICS = Ignored("saslauthd: diagnostics")
+IGNORED_DIAGNOSTICS: Final = Ignored("saslauthd: diagnostics")
 
 
 def parse_message(message: str, ctx: ParseContext) -> list[dict] | Ignored:

@@ -18,28 +18,30 @@ with ``ERROR``/``Error`` has level ``ERROR`` and outcome ``failure``.
 
 from __future__ import annotations
 
+from typing import Final
+
 import re
 
 from zimgraph.sources.base import BLANK, Ignored, ParseContext, ParseError
 
-NAME = "spamtrain"
-FILENAMES = ("spamtrain.log",)
-FRAMING = "line"
+NAME: Final = "spamtrain"
+FILENAMES: Final = ("spamtrain.log",)
+FRAMING: Final = "line"
 
 # 20261112230001 Starting spam/ham extraction from system accounts.        (RECONSTRUCTED)
-STAMPED = re.compile(r"""
+STAMPED: Final = re.compile(r"""
     (?P<year>\d{4})(?P<mo>\d\d)(?P<d>\d\d)(?P<h>\d\d)(?P<mi>\d\d)(?P<s>\d\d)\ (?P<text>.*)$
     """, re.VERBOSE | re.ASCII)
 
 # Starting spamassassin spam training for alice@example.com using folder junk   (RECONSTRUCTED)
-USER_TRAINING = re.compile(r"""
+USER_TRAINING: Final = re.compile(r"""
     (?:Starting|Finished)\ (?:spamassassin|dspam)\ (?:spam|ham|innocent)\ training
     \ for\ (?P<user>\S+)\ using\ folder\ 
     """, re.VERBOSE | re.ASCII)
 
 # Learned tokens from 3 message(s) (3 message(s) examined)                 (RECONSTRUCTED)
-_SA_LEARN = "Learned tokens from "
-_STATE = "spamtrain.ts"
+_SA_LEARN: Final = "Learned tokens from "
+_STATE: Final = "spamtrain.ts"
 
 
 def sniff(line: str) -> bool:

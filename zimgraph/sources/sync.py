@@ -15,33 +15,35 @@ Message-Id and To are kept to link EAS sends to the MTA.
 
 from __future__ import annotations
 
+from typing import Final
+
 import re
 
 from zimgraph.normalize import canonical_address
 from zimgraph.sources import log4j
 from zimgraph.sources.base import BLANK, Ignored, ParseContext
 
-NAME = "sync"
-FILENAMES = ("sync.log",)
-FRAMING = "log4j"
+NAME: Final = "sync"
+FILENAMES: Final = ("sync.log",)
+FRAMING: Final = "log4j"
 
 # sync - User=matt; DeviceID=ApplJ3049BA2Z38; DeviceType=iPad; UA=Apple-iPad1C1/902.206; Protocol=12.1; PolicyKey=313665661
-DEVICE_SUMMARY = re.compile(r"""
+DEVICE_SUMMARY: Final = re.compile(r"""
     User=(?P<user>[^;]*);\ DeviceID=(?P<device>[^;]*);\ DeviceType=(?P<type>[^;]*);
     \ UA=(?P<ua>[^;]*)(?:;\ Protocol=(?P<protocol>[^;]*))?
     """, re.VERBOSE)
 
 # sync - HTTP/1.1 200 OK
-HTTP_STATUS = re.compile(r"HTTP/\d\.\d\ (?P<status>\d{3})", re.VERBOSE)
+HTTP_STATUS: Final = re.compile(r"HTTP/\d\.\d\ (?P<status>\d{3})", re.VERBOSE)
 
 # RFC 822 headers in a SendMail DEBUG payload:
 # Message-Id: <B44F75D7-CA91-464B-9EA6-98D5DDAF3D73@qa.zimbra.in>
 # To: admin <admin@qa.zimbra.in>
-PAYLOAD_HEADER = re.compile(r"""
+PAYLOAD_HEADER: Final = re.compile(r"""
     ^(?P<name>Message-I[Dd]|To|Cc|Subject):[ \t]*(?P<value>.*)$
     """, re.VERBOSE | re.MULTILINE)
 # an address inside a header value: To: admin <admin@qa.zimbra.in>
-ADDRESS = re.compile(r"[^\s<>,;\"']+@[^\s<>,;\"']+", re.VERBOSE)
+ADDRESS: Final = re.compile(r"[^\s<>,;\"']+@[^\s<>,;\"']+", re.VERBOSE)
 
 
 def sniff(line: str) -> bool:

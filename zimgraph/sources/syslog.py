@@ -12,6 +12,8 @@ date of the file, Dec -> Jan rollover), the zone from ``ctx.clock``.
 
 from __future__ import annotations
 
+from typing import Final
+
 import re
 
 from zimgraph.clock import MONTHS, utc_ms
@@ -21,7 +23,7 @@ from zimgraph.sources.base import ParseContext, ParseError
 # Aug 4 16:47:52 mail3 postfix/smtpd[31152]: warning: ...          (unpadded day, seen in sample data)
 # Dec 17 06:29:08 sm02 /postfix-script[115413]: the Postfix mail system is running
 # Sep 18 00:21:18 mailstore21 mailboxlog 2018-09-18 00:21:18,787 INFO [...]   (imfile: no colon)
-BSD_HEADER = re.compile(r"""
+BSD_HEADER: Final = re.compile(r"""
     (?P<mon>[A-Z][a-z]{2})\ +(?P<day>\d{1,2})\ (?P<time>\d\d:\d\d:\d\d)(?:\.\d+)?\ +
     (?P<host>\S+)\ +
     (?P<prog>[A-Za-z0-9_.\-/]+)               # program: may contain and start with '/'; greedy, as the
@@ -32,7 +34,7 @@ BSD_HEADER = re.compile(r"""
     """, re.VERBOSE | re.DOTALL)
 
 # 2015-05-25T13:24:54.306708-03:00 mta-in-01 postfix/smtp[31504]: ...
-RFC3339_HEADER = re.compile(r"""
+RFC3339_HEADER: Final = re.compile(r"""
     (?P<date>\d{4}-\d\d-\d\d)T(?P<time>\d\d:\d\d:\d\d)(?:\.(?P<frac>\d+))?
     (?P<tz>Z|[+-]\d\d:?\d\d)\ +
     (?P<host>\S+)\ +
@@ -42,9 +44,9 @@ RFC3339_HEADER = re.compile(r"""
     """, re.VERBOSE | re.DOTALL)
 
 
-_PROGRAM_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-/")
+_PROGRAM_CHARS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-/")
 #: program names already checked against _PROGRAM_CHARS (there are a handful per file)
-_PROGRAMS_SEEN: set[str] = set()
+_PROGRAMS_SEEN: Final[set[str]] = set()
 
 BsdFields = tuple[str, str, str, str, str, "str | None", str]
 
@@ -117,7 +119,7 @@ def bsd_fields(line: str) -> BsdFields | None:
 #: ordinary one. Lines come many per second: the next line with the same text gets the same
 #: ts without the year and clock arithmetic (their state would not change: same month, and
 #: an ordinary hour is not counted). Any other header drops it before touching that state.
-_LAST_STAMP = "syslog: last stamp"
+_LAST_STAMP: Final = "syslog: last stamp"
 
 
 class SyslogHeader:

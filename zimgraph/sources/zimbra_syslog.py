@@ -13,14 +13,16 @@ imfile ``mailboxlog 2018-09-18 00:21:18,787 INFO …``) are read with the mailbo
 
 from __future__ import annotations
 
+from typing import Final
+
 from zimgraph.sources import amavis, cbpolicyd, log4j, mailbox, postfix, saslauthd, syslog
 from zimgraph.sources.base import BLANK, Ignored, ParseContext, ParseError
 
-NAME = "zimbra_syslog"
-FILENAMES = ("zimbra.log", "mail.log", "maillog", "mail", "zimbra-stats.log")
-FRAMING = "syslog"
+NAME: Final = "zimbra_syslog"
+FILENAMES: Final = ("zimbra.log", "mail.log", "maillog", "mail", "zimbra-stats.log")
+FRAMING: Final = "syslog"
 
-_MAILBOXD_PROGRAMS = ("mailboxd", "mailboxlog", "mailbox", "zimbramailbox")
+_MAILBOXD_PROGRAMS: Final = ("mailboxd", "mailboxlog", "mailbox", "zimbramailbox")
 
 sniff = syslog.looks_like_syslog
 
