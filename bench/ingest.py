@@ -140,7 +140,10 @@ def run_ingest(python: str, evidence: str, case: str) -> dict:
     cmd = [python, "-m", "zimgraph", "ingest", evidence, "--case", case, "--tz", "Europe/Paris", "-q"]
     peak = {"single": 0, "tree": 0, "samples": 0}
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    # not cwd=ROOT: 'python -m' puts the working folder first on sys.path, and the source tree
+    # would then shadow the zimgraph installed for --python (an A/B against another build)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=os.path.dirname(case))
 
     def sample() -> None:
         while proc.poll() is None:
@@ -162,12 +165,15 @@ def run_ingest(python: str, evidence: str, case: str) -> dict:
             "peak_rss_tree_bytes": max(peak["tree"], peak["single"], ru_max), "rss_samples": peak["samples"]}
 
 
-def check_zimgraph(python: str) -> None:
-    res = subprocess.run([python, "-c", "import zimgraph.cli"], capture_output=True, text=True, cwd=ROOT)
+def check_zimgraph(python: str) -> str:
+    """Where ``python`` imports zimgraph from (exits with a hint when it cannot)."""
+    res = subprocess.run([python, "-c", "import zimgraph.cli; print(zimgraph.cli.__file__)"],
+                         capture_output=True, text=True, cwd=tempfile.gettempdir())
     if res.returncode != 0:
         last = (res.stderr.strip().splitlines() or ["(no message)"])[-1]
         sys.exit(f"error: cannot import zimgraph with {python}: {last}\n"
                  f"install it (pip install -e {ROOT}) or pass --python /path/to/venv/bin/python")
+    return os.path.dirname(res.stdout.strip())
 
 
 # ----------------------------------------------------------------------------------------------
@@ -198,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--keep-case", action="store_true", help="keep the temporary case folder")
     a = p.parse_args(argv)
 
-    check_zimgraph(a.python)
+    package = check_zimgraph(a.python)
     evidence, truth = evidence_for(a.size_mb, os.path.abspath(a.out), a.seed)
     files = [f["path"] for f in truth["files"]]
     lines = sum(f["lines"] for f in truth["files"])
@@ -216,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
 
     wall = run["wall_s"]
     fig = {
-        "evidence": evidence, "seed": a.seed, "scale": truth["scale"], "files": len(files), "lines": lines,
+        "evidence": evidence, "zimgraph": package, "seed": a.seed, "scale": truth["scale"], "files": len(files), "lines": lines,
         "mb_uncompressed": round(mb_text, 2), "mb_on_disk": round(mb_disk, 2),
         "grep": {"command": f"grep -c -F {GREP_STRING} (zcat -f | grep -c for .gz)", "matches": matches,
                  "wall_s": round(grep_s, 3), "lines_per_s": round(lines / grep_s)},
@@ -245,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
 def report(fig: dict) -> None:
     g, i = fig["grep"], fig["ingest"]
     print(f"evidence   {fig['evidence']}  (seed {fig['seed']}, scale {fig['scale']:g}, {fig['files']} files, {fig['cpus']} CPUs)")
+    print(f"zimgraph   {fig['zimgraph']}")
     print(f"size       {fig['lines']:,} lines, {fig['mb_uncompressed']:,.1f} MB uncompressed, {fig['mb_on_disk']:,.1f} MB on disk")
     print(f"grep -c    {g['wall_s']:8.2f} s  {g['lines_per_s']:>12,} lines/s  ({g['matches']:,} matches of {GREP_STRING!r})")
     print(f"ingest     {i['wall_s']:8.2f} s  {i['lines_per_s']:>12,} lines/s  {i['mb_per_s']:8.2f} MB/s  "
