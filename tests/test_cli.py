@@ -51,8 +51,21 @@ def test_user_errors_are_one_line_without_traceback(evidence, tmp_path, args, me
     assert len([line for line in proc.stderr.splitlines() if line.strip()]) <= 3
 
 
+def test_feature_commands_load_when_used():
+    assert "investigate" in main.list_commands(None) and "hunt" in main.list_commands(None)
+    assert main.get_command(None, "pivot").name == "pivot"
+    assert main.get_command(None, "no-such-command") is None
+
+
+def test_ingest_does_not_load_the_graph_libraries():
+    code = ("import sys; from zimgraph.cli import main; "
+            "print(sorted(m for m in ('pandas', 'polars', 'networkx') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "[]"
+
+
 def test_every_command_help_ends_with_an_example():
-    for name, command in main.commands.items():
+    for name in main.list_commands(None):
         result = run(name, "--help")
         assert result.exit_code == 0
         lines = [line.strip() for line in result.output.strip().splitlines() if line.strip()]

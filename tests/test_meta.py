@@ -27,7 +27,7 @@ def test_every_source_is_documented_in_the_readme():
 
 
 def test_every_command_is_documented_in_the_readme():
-    for name in main.commands:
+    for name in main.list_commands(None):
         assert f"zimgraph {name}" in README, f"README does not document command {name}"
 
 

@@ -6,6 +6,7 @@ no traceback for user error.
 
 from __future__ import annotations
 
+import importlib
 import sys
 import time
 
@@ -20,8 +21,31 @@ from zimgraph.ingest import ingest as run_ingest
 from zimgraph.ingest.case import Case
 from zimgraph.sources.registry import SOURCES, summary
 
+#: Feature commands live next to their library code, in the order of the pipeline; each is
+#: imported when it is used (their libraries load pandas, polars and networkx: half a second
+#: of start-up that 'zimgraph ingest' and 'zimgraph timeline' do not need).
+LAZY_COMMANDS: dict[str, str] = {
+    "graph": "zimgraph.graph.cli:graph",
+    "hunt": "zimgraph.hunts.cli:hunt",
+    "show": "zimgraph.hunts.cli:show",
+    "pivot": "zimgraph.pivot.cli:pivot_command",
+    "investigate": "zimgraph.report.cli:investigate",
+    "neo4j": "zimgraph.neo4j.cli:neo4j",
+    "query": "zimgraph.query.cli:query",
+}
+
+
 class ZimgraphGroup(click.Group):
-    """Turns library user errors into one-line messages."""
+    """Turns library user errors into one-line messages; loads feature commands when used."""
+
+    def list_commands(self, ctx: click.Context | None) -> list[str]:
+        return sorted({*self.commands, *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context | None, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            module_name, attribute = LAZY_COMMANDS[cmd_name].split(":")
+            self.add_command(getattr(importlib.import_module(module_name), attribute), cmd_name)
+        return self.commands.get(cmd_name)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -179,20 +203,6 @@ def sources():
     for name, module in SOURCES.items():
         table.add_row(name, ", ".join(module.FILENAMES), module.FRAMING, summary(module))
     Console().print(table)
-
-
-# Feature commands live next to their library code; registered here, in the order of the pipeline.
-from zimgraph.graph.cli import graph  # noqa: E402
-from zimgraph.hunts.cli import hunt, show  # noqa: E402
-from zimgraph.neo4j.cli import neo4j  # noqa: E402
-from zimgraph.pivot.cli import pivot_command  # noqa: E402
-from zimgraph.query.cli import query  # noqa: E402
-
-from zimgraph.report.cli import investigate  # noqa: E402
-
-COMMANDS: list[click.Command] = [graph, hunt, show, pivot_command, investigate, neo4j, query]
-for command in COMMANDS:
-    main.add_command(command)
 
 
 if __name__ == "__main__":  # pragma: no cover
