@@ -216,9 +216,10 @@ def _run_tasks(tasks: list[FileTask], *, workers: int | None,
         return [parse_file(task, progress=progress) for task in tasks]
     # biggest first (compressed files weigh more) so the cores finish together
     order = sorted(range(len(tasks)), key=lambda i: -_weight(tasks[i]))
-    # spawn, not fork: pyarrow (and polars, in the parent) run thread pools, and forking a process
-    # that has threads can deadlock the child. Workers are processes, so they need no threads of
-    # their own: numpy (imported by pyarrow) would start an OpenBLAS thread that only spins.
+    # spawn, not fork: polars and pyarrow run thread pools, and forking a process that has
+    # threads can deadlock the child. Workers are processes, so they need no threads of their
+    # own: numpy (imported by pyarrow) would also start an OpenBLAS thread that only spins.
+    os.environ.setdefault("POLARS_MAX_THREADS", "1")
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     context = mp.get_context("spawn")
     progress_queue = context.Queue()

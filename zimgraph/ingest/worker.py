@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -110,9 +111,15 @@ def events_table(columns: dict[str, list], line: list[int], lines: list[int], *,
 
 
 def _column_array(name: str, values: list, typ: pa.DataType) -> pa.Array:
+    """One column of Python values as an Arrow array of ``typ``.
+
+    Through polars: pa.array checks every value for being an Arrow scalar, which made the
+    conversion a seventh of a worker's time (polars: 0.6-0.9 µs an event against 1.0-1.2).
+    """
     try:
-        return pa.array(values, typ)
-    except (pa.ArrowException, TypeError, ValueError, OverflowError):
+        series = pl.Series(name, values, dtype=_POLARS_TYPES[name], strict=True)
+        return series.to_arrow(compat_level=pl.CompatLevel.oldest()).cast(typ)
+    except (TypeError, ValueError, OverflowError, pl.exceptions.PolarsError, pa.ArrowException):
         return pa.array(_lenient(values, typ), typ)    # a parser slipped a type
 
 
@@ -135,6 +142,17 @@ def _lenient(values: list, typ: pa.DataType) -> list:
             converted = None
         out.append(converted)
     return out
+
+
+def _polars_type(typ: pa.DataType):
+    if pa.types.is_timestamp(typ) or pa.types.is_integer(typ):
+        return pl.Int64
+    if pa.types.is_floating(typ):
+        return pl.Float64
+    return pl.String
+
+
+_POLARS_TYPES = {name: _polars_type(typ) for name, (typ, _doc) in COLUMNS.items()}
 
 
 def _iso(ms: int | None) -> str | None:
