@@ -194,3 +194,65 @@ def test_arbitrary_text_raises_only_parse_error(texts):
             continue
         check_result(out)
         nginx_access.sniff(text)
+
+
+# --- split_line, the positional reader, against LINE ------------------------------------------
+SHAPES = [LINE_2017, LINE_2014, LINE_2013, JETTY,
+          line_2017(request="GET / HTTP/1.1"), line_2017(request="GET  HTTP/1.1"), line_2017(request="GET /x"),
+          line_2017(request="GET"), line_2017(request="GET "), line_2017(request=""), line_2017(request="\\x16\\x03\\x01"),
+          line_2017(request="get /x HTTP/1.1"), line_2017(request="GET /x HTTP/1.1 extra"),
+          line_2017(request="GET /x http/1.1"), line_2017(request="GET /x HTTP/1.123456"),
+          line_2017(request="GET /x HTTP/..."), line_2017(request="GET /x HTTP/1/1"), line_2017(request="GET /x H/1.1"),
+          line_2017(request="GET https://h HTTP/1.1"), line_2017(request="GET https://h?q=1 HTTP/1.1"),
+          line_2017(request="GET 1http://h/ HTTP/1.1"), line_2017(request="GET averyveryverylongscheme://h/ HTTP/1.1"),
+          line_2017(request="GET sip:nm SIP/2.0"), line_2017(request="CONNECT h:443 HTTP/1.1"),
+          line_2017(request="GET ht_tp://h/ HTTP/1.1"), line_2017(request="GET a+b.c-d://h/x?y HTTP/1.1"),
+          line_2017(request="A" * 32 + " / HTTP/1.1"), line_2017(request="A" * 33 + " / HTTP/1.1"),
+          line_2017(request="M-SEARCH_X / HTTP/1.1"), line_2017(request="GÉT / HTTP/1.1"),
+          line_2017(user="EXAMPLE\\x5Calice"), line_2017(user="a [b"), line_2017(user=""), line_2017(addr="[::1]:5"),
+          LINE_2013 + "  ", LINE_2017 + ' "extra"', LINE_2017[:-1], LINE_2017 + " x",
+          LINE_2013.replace("+0100", "0100"), LINE_2013.replace("Nov", "N0v"), LINE_2013.replace(" 200 ", " 20 "),
+          LINE_2013.replace(" 512 ", " -5 "), LINE_2013.replace(" 512 ", "  512 "), LINE_2013.replace("]  ", "] "),
+          LINE_2013.replace("2013:", "２013:"), LINE_2013.replace(" 200 ", " ２00 "),
+          LINE_2013.replace("203.0.113.7 ", "203.0.113.7\t"), LINE_2013 + "\r", ""]
+
+
+def fields_by_regex(line: str):
+    m = nginx_access.LINE.match(line)
+    return None if m is None else tuple(m[name] for name in (
+        "addr", "user", "ts", "method", "scheme", "host", "target", "proto", "raw", "status", "size",
+        "ref", "ua", "upstream", "server"))
+
+
+def split_agrees(line: str) -> bool:
+    fast = nginx_access.split_line(line)
+    return fast is None or fast == fields_by_regex(line)
+
+
+def test_split_line_agrees_with_the_regex_on_every_shape():
+    assert [line for line in SHAPES if not split_agrees(line)] == []
+
+
+def test_split_line_takes_the_usual_lines():
+    usual = [LINE_2017, LINE_2014, LINE_2013, line_2017(request="GET https://h?q=1 HTTP/1.1"),
+             line_2017(request="\\x16\\x03\\x01"), line_2017(request="GET /x HTTP/1.1 extra")]
+    assert all(nginx_access.split_line(line) == fields_by_regex(line) is not None for line in usual)
+
+
+def test_generated_proxy_lines_agree_and_all_take_the_fast_path(example_case):
+    _, case = example_case
+    lines = [line for path in (case.parent / "evidence").rglob("nginx.access.log*") if path.suffix != ".gz"
+             for line in path.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) > 1000 and [line for line in lines if not split_agrees(line)] == []
+    assert sum(nginx_access.split_line(line) is not None for line in lines) == len(lines)
+
+
+@settings(max_examples=800)
+@given(mutations(SHAPES[:4] + SHAPES[18:20], reach=300))
+def test_mutated_lines_split_as_the_regex_does(line):
+    assert split_agrees(line)
+
+
+@given(st.text(alphabet='GETPOS /:?-_+."hxH.0123456789TP\t', max_size=40))
+def test_request_alphabet_soup_splits_as_the_regex_does(request):
+    assert split_agrees(line_2017(request=request))

@@ -58,6 +58,155 @@ LINE: Final = re.compile(r"""
     """, re.VERBOSE | re.ASCII)
 
 # DOMAIN\x5Cuser, Mozilla/5.0 \x22><img src=x onerror=alert(1)>
+#: (addr, user, ts, method, scheme, host, target, proto, raw, status, size, ref, ua, upstream, server)
+LineFields = tuple[str, str, str, "str | None", "str | None", "str | None", "str | None", "str | None",
+                   "str | None", str, str, str, str, str, "str | None"]
+
+#: re.ASCII's \s besides the space: a line holding one goes to LINE
+_OTHER_BLANKS: Final = ("\t", "\n", "\r", "\f", "\v")
+#: request words already checked against LINE's classes (a handful per file)
+_METHODS_SEEN: Final[set[str]] = set()
+_PROTOCOLS_SEEN: Final[set[str]] = set()
+_SCHEMES_SEEN: Final[set[str]] = set()
+
+
+def _remember(seen: set[str], word: str) -> None:
+    if len(seen) > 1000:
+        seen.clear()
+    seen.add(word)
+
+
+def _is_method(word: str) -> bool:
+    """[A-Z][A-Z0-9_-]{0,31}"""
+    if word in _METHODS_SEEN:
+        return True
+    ok = (1 <= len(word) <= 32 and word.isascii() and "A" <= word[0] <= "Z" and word.upper() == word
+          and word.replace("_", "").replace("-", "").isalnum())
+    if ok:
+        _remember(_METHODS_SEEN, word)
+    return ok
+
+
+def _is_protocol(word: str) -> bool:
+    """[A-Z]{2,10}/[0-9.]{1,5}"""
+    if word in _PROTOCOLS_SEEN:
+        return True
+    name, slash, version = word.partition("/")
+    ok = (bool(slash) and 2 <= len(name) <= 10 and name.isascii() and name.isalpha() and name.isupper()
+          and 1 <= len(version) <= 5 and version.isascii() and (version.replace(".", "").isdigit()
+                                                                or version.strip(".") == ""))
+    if ok:
+        _remember(_PROTOCOLS_SEEN, word)
+    return ok
+
+
+def _is_scheme(word: str) -> bool:
+    """[A-Za-z][A-Za-z0-9+.-]{0,15}"""
+    if word in _SCHEMES_SEEN:
+        return True
+    rest = word[1:].replace("+", "").replace(".", "").replace("-", "")
+    ok = (1 <= len(word) <= 16 and word.isascii() and word[0].isalpha() and (rest == "" or rest.isalnum()))
+    if ok:
+        _remember(_SCHEMES_SEEN, word)
+    return ok
+
+
+def _request_fields(request: str) -> tuple[str | None, str | None, str | None, str | None, str | None, str | None]:
+    """(method, scheme, host, target, proto, raw) as LINE's two request alternatives give them."""
+    space = request.find(" ")
+    if space < 1 or not _is_method(request[:space]):
+        return None, None, None, None, None, request
+    rest = request[space + 1:]
+    end = rest.find(" ")
+    target = rest
+    proto: str | None = None
+    if end >= 0:
+        target, proto = rest[:end], rest[end + 1:]
+        if not _is_protocol(proto):
+            return None, None, None, None, None, request
+    scheme: str | None = None
+    host: str | None = None
+    colon = target.find("://")
+    if 1 <= colon <= 16 and _is_scheme(target[:colon]):
+        after = target[colon + 3:]
+        slash, question = after.find("/"), after.find("?")
+        host_end = len(after)
+        if 0 <= slash < host_end:
+            host_end = slash
+        if 0 <= question < host_end:
+            host_end = question
+        scheme, host, target = target[:colon], after[:host_end], after[host_end:]
+    return request[:space], scheme, host, target, proto, None
+
+
+def split_line(line: str) -> LineFields | None:
+    """LINE's groups read by position for the usual lines; None sends the line to LINE.
+
+    LINE costs most of a line's parse. Every check mirrors it, so a line accepted here
+    gives LINE's groups (tests/sources/test_nginx_access.py holds the two to each other).
+
+    >>> split_line('192.0.2.1:443 - - [12/Nov/2026:10:15:02 +0100]  "GET /x HTTP/1.1" 200 5 "-" "ua" "-"')[:9]
+    ('192.0.2.1:443', '-', '12/Nov/2026:10:15:02 +0100', 'GET', None, None, '/x', 'HTTP/1.1', None)
+    """
+    for blank in _OTHER_BLANKS:
+        if blank in line:
+            return None
+    space = line.find(" ")
+    addr = line[:space]
+    if space < 1 or line[space:space + 3] != " - " or '"' in addr or not addr.isprintable():
+        return None
+    bracket = line.find(" [", space + 3)
+    if bracket < 0:
+        return None
+    ts = line[bracket + 2:bracket + 28]
+    if (len(ts) != 26 or not ts.isascii() or ts[2] != "/" or ts[6] != "/" or ts[11] != ":"
+            or ts[14] != ":" or ts[17] != ":" or ts[20] != " " or (ts[21] != "+" and ts[21] != "-")
+            or not ts[3:6].isalpha() or line[bracket + 28:bracket + 32] != ']  "'
+            or not (ts[0:2] + ts[7:11] + ts[12:14] + ts[15:17] + ts[18:20] + ts[22:26]).isdigit()):
+        return None
+    start = bracket + 32
+    quote = line.find('"', start)
+    if quote < 0 or line[quote + 1:quote + 2] != " " or line[quote + 5:quote + 6] != " ":
+        return None
+    status = line[quote + 2:quote + 5]
+    if not (status.isascii() and status.isdigit()):
+        return None
+    size_end = line.find(" ", quote + 6)
+    size = line[quote + 6:size_end]
+    if (size_end < 0 or not size or (size != "-" and not (size.isascii() and size.isdigit()))
+            or line[size_end + 1:size_end + 2] != '"'):
+        return None
+    ref_end = line.find('"', size_end + 2)
+    if ref_end < 0 or line[ref_end:ref_end + 3] != '" "':
+        return None
+    ua_end = line.find('"', ref_end + 3)
+    if ua_end < 0 or line[ua_end:ua_end + 3] != '" "':
+        return None
+    upstream_end = line.find('"', ua_end + 3)
+    if upstream_end < 0:
+        return None
+    tail = line[upstream_end + 1:]
+    server: str | None = None
+    if tail.startswith(' "'):
+        server_end = tail.find('"', 2)
+        if server_end < 0:
+            return None
+        server, tail = tail[2:server_end], tail[server_end + 1:]
+    if tail.strip(" "):
+        return None
+    method, scheme, host, target, proto, raw = _request_fields(line[start:quote])
+    return (addr, line[space + 3:bracket], ts, method, scheme, host, target, proto, raw, status, size,
+            line[size_end + 2:ref_end], line[ref_end + 3:ua_end], line[ua_end + 3:upstream_end], server)
+
+
+def _regex_fields(line: str) -> LineFields | None:
+    m = LINE.match(line)
+    if m is None:
+        return None
+    return (m["addr"], m["user"], m["ts"], m["method"], m["scheme"], m["host"], m["target"], m["proto"],
+            m["raw"], m["status"], m["size"], m["ref"], m["ua"], m["upstream"], m["server"])
+
+
 ESCAPES: Final = re.compile(r"(?:\\x[0-9A-Fa-f]{2})+", re.VERBOSE)
 
 _PORT_STATE: Final = "nginx_access.has_port"
@@ -118,21 +267,21 @@ def parse(record: str, ctx: ParseContext) -> list[dict] | Ignored:
     >>> ev["ts"], ev["client_ip"], ev["client_port"], ev["host"], ev["url"], ev["relay"]
     (1794474902000, '2001:db8::7', '51234', 'mail.example.com', '/zimbra/?x=1', '10.0.0.5:8443')
     """
-    m = LINE.match(record)
-    if m is None:
-        if not record or record.isspace():
-            return BLANK
-        raise ParseError("not a zimbra-proxy nginx access line")
-    server = m["server"]
-    ip, port = split_client(m["addr"], server is not None, ctx.state)
-    user = m["user"]
-    method, scheme, host = m["method"], m["scheme"], m["host"]
+    fields = split_line(record)
+    if fields is None:
+        fields = _regex_fields(record)
+        if fields is None:
+            if not record or record.isspace():
+                return BLANK
+            raise ParseError("not a zimbra-proxy nginx access line")
+    (addr, user, ts, method, scheme, host, target, proto, raw, status, size, ref, ua, upstream,
+     server) = fields
+    ip, port = split_client(addr, server is not None, ctx.state)
     if method is None:
-        url, proto, request = unescape(m["raw"]) or None, None, None
+        url, proto, request = unescape(raw or "") or None, None, None
     else:
-        url, proto = unescape(m["target"]) or None, m["proto"]
+        url = unescape(target or "") or None
         request = f"{scheme}://{host}{url or ''}" if scheme is not None else None
-    ref, ua, upstream, size = m["ref"], m["ua"], m["upstream"], m["size"]
     detail = f"proto={proto}" if proto else ""
     if request:
         detail = f"{detail}; request={request}" if detail else f"request={request}"
@@ -142,7 +291,7 @@ def parse(record: str, ctx: ParseContext) -> list[dict] | Ignored:
     if server:
         detail = f"{detail}; server={server}" if detail else f"server={server}"
     return [{
-        "ts": ncsa_ms(m["ts"]),
+        "ts": ncsa_ms(ts),
         "event": "http",
         "protocol": "http",
         "client_ip": client_address(ip) if ip else None,
@@ -151,7 +300,7 @@ def parse(record: str, ctx: ParseContext) -> list[dict] | Ignored:
         "method": method,
         "url": url,
         "host": host.lower() if host else None,
-        "status": m["status"],
+        "status": status,
         "size": int(size) if size != "-" else None,
         "user_agent": unescape(ua) if ua and ua != "-" else None,
         "relay": upstream if upstream and upstream != "-" else None,
