@@ -145,3 +145,63 @@ def test_arbitrary_text_raises_only_parse_error(text):
         return
     check_result(out)
     access_log.sniff(text)
+
+
+# --- split_line, the positional reader, against LINE ------------------------------------------
+def jetty(client="1.2.3.4", user="-", request="GET /x HTTP/1.1", status="200", size="5", tail=' "-" "ua" 7'):
+    return f'{client} - {user} [30/Jun/2022:06:33:18 +0100] "{request}" {status} {size}{tail}'
+
+
+SHAPES = [JETTY_OLD, JETTY_NEW, jetty(), jetty(tail=""), jetty(tail=" 7"), jetty(tail="  -7  "), jetty(tail=' "-" "ua"'),
+          jetty(tail=' "a" "b" "c" 7'), jetty(tail=' "a" "ua with "quotes"" 7'), jetty(tail=' "a"b" "ua" 7'),
+          jetty(tail=' "-" "ua" 7x'), jetty(tail=' "-" "ua" 7 8'), jetty(tail=' "-" "ua"7'), jetty(tail=' "-"  "ua" 7'),
+          jetty(tail=' "-" "ua'), jetty(tail=' "x'), jetty(tail=" x"), jetty(status="-"), jetty(status="-1"),
+          jetty(status="2x"), jetty(size="-"), jetty(size="-5"), jetty(size=""), jetty(request="GET"), jetty(request="GET "),
+          jetty(request="GET  /x"), jetty(request="get /x HTTP/1.1"), jetty(request="GET /x HTTP/1.1 x"),
+          jetty(request='GET /x" 200 5 "a'), jetty(request="-"), jetty(request=""), jetty(request="\x16\x03"),
+          jetty(client="10.0.0.1, 203.0.113.9"), jetty(client="a - b"), jetty(client="a  - b"), jetty(client=" a"),
+          jetty(user="a [b"), jetty(user="a  [b"), jetty(user=" a"), jetty(user="x - y"),
+          JETTY_NEW.replace("+0000", "0000"), JETTY_NEW.replace("] ", "]  "), JETTY_NEW.replace("Jun", "J1n"),
+          JETTY_NEW.replace("2022", "２022"), JETTY_NEW + "\t", ""]
+
+FIELDS = ("client", "user", "ts", "method", "target", "proto", "raw", "status", "size", "ref", "ua", "lat")
+
+
+def fields_by_regex(line: str):
+    m = access_log.LINE.match(line)
+    return None if m is None else tuple(m[name] for name in FIELDS)
+
+
+def split_agrees(line: str) -> bool:
+    fast = access_log.split_line(line)
+    return fast is None or fast == fields_by_regex(line)
+
+
+def test_split_line_agrees_with_the_regex_on_every_shape():
+    assert [line for line in SHAPES if not split_agrees(line)] == []
+
+
+def test_split_line_takes_the_usual_lines():
+    usual = [JETTY_NEW, jetty(), jetty(tail=""), jetty(tail=' "a" "ua with "quotes"" 7'), jetty(request="-"),
+             jetty(client="10.0.0.1, 203.0.113.9")]
+    assert all(access_log.split_line(line) == fields_by_regex(line) is not None for line in usual)
+
+
+def test_sample_and_generated_lines_agree_and_take_the_fast_path(samples, example_case):
+    _, case = example_case
+    generated = [line for path in (case.parent / "evidence").rglob("access_log*") if path.suffix != ".gz"
+                 for line in path.read_text(encoding="utf-8").splitlines()]
+    real = (samples / "access_log").read_text(encoding="utf-8", errors="replace").splitlines()
+    assert len(generated) > 1000 and [line for line in real + generated if not split_agrees(line)] == []
+    assert sum(access_log.split_line(line) is not None for line in generated) == len(generated)
+
+
+@settings(max_examples=800)
+@given(mutations(SHAPES[:3] + SHAPES[7:9], reach=200))
+def test_mutated_lines_split_as_the_regex_does(line):
+    assert split_agrees(line)
+
+
+@given(st.text(alphabet='GETPOS /:?-"x.0123456789HTP ', max_size=30), st.text(alphabet='"- 0123456789ax', max_size=16))
+def test_request_and_tail_soup_splits_as_the_regex_does(request, tail):
+    assert split_agrees(jetty(request=request, tail=tail))

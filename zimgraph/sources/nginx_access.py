@@ -32,7 +32,7 @@ from typing import Final
 import re
 
 from zimgraph.normalize import is_ip
-from zimgraph.sources.access_log import client_address, ncsa_ms
+from zimgraph.sources.access_log import OTHER_BLANKS, client_address, is_method, is_protocol, ncsa_ms, remember
 from zimgraph.sources.base import BLANK, Ignored, ParseContext, ParseError
 
 NAME: Final = "nginx_access"
@@ -62,42 +62,8 @@ LINE: Final = re.compile(r"""
 LineFields = tuple[str, str, str, "str | None", "str | None", "str | None", "str | None", "str | None",
                    "str | None", str, str, str, str, str, "str | None"]
 
-#: re.ASCII's \s besides the space: a line holding one goes to LINE
-_OTHER_BLANKS: Final = ("\t", "\n", "\r", "\f", "\v")
-#: request words already checked against LINE's classes (a handful per file)
-_METHODS_SEEN: Final[set[str]] = set()
-_PROTOCOLS_SEEN: Final[set[str]] = set()
+#: request schemes already checked against LINE's class (a handful per file)
 _SCHEMES_SEEN: Final[set[str]] = set()
-
-
-def _remember(seen: set[str], word: str) -> None:
-    if len(seen) > 1000:
-        seen.clear()
-    seen.add(word)
-
-
-def _is_method(word: str) -> bool:
-    """[A-Z][A-Z0-9_-]{0,31}"""
-    if word in _METHODS_SEEN:
-        return True
-    ok = (1 <= len(word) <= 32 and word.isascii() and "A" <= word[0] <= "Z" and word.upper() == word
-          and word.replace("_", "").replace("-", "").isalnum())
-    if ok:
-        _remember(_METHODS_SEEN, word)
-    return ok
-
-
-def _is_protocol(word: str) -> bool:
-    """[A-Z]{2,10}/[0-9.]{1,5}"""
-    if word in _PROTOCOLS_SEEN:
-        return True
-    name, slash, version = word.partition("/")
-    ok = (bool(slash) and 2 <= len(name) <= 10 and name.isascii() and name.isalpha() and name.isupper()
-          and 1 <= len(version) <= 5 and version.isascii() and (version.replace(".", "").isdigit()
-                                                                or version.strip(".") == ""))
-    if ok:
-        _remember(_PROTOCOLS_SEEN, word)
-    return ok
 
 
 def _is_scheme(word: str) -> bool:
@@ -107,14 +73,14 @@ def _is_scheme(word: str) -> bool:
     rest = word[1:].replace("+", "").replace(".", "").replace("-", "")
     ok = (1 <= len(word) <= 16 and word.isascii() and word[0].isalpha() and (rest == "" or rest.isalnum()))
     if ok:
-        _remember(_SCHEMES_SEEN, word)
+        remember(_SCHEMES_SEEN, word)
     return ok
 
 
 def _request_fields(request: str) -> tuple[str | None, str | None, str | None, str | None, str | None, str | None]:
     """(method, scheme, host, target, proto, raw) as LINE's two request alternatives give them."""
     space = request.find(" ")
-    if space < 1 or not _is_method(request[:space]):
+    if space < 1 or not is_method(request[:space]):
         return None, None, None, None, None, request
     rest = request[space + 1:]
     end = rest.find(" ")
@@ -122,7 +88,7 @@ def _request_fields(request: str) -> tuple[str | None, str | None, str | None, s
     proto: str | None = None
     if end >= 0:
         target, proto = rest[:end], rest[end + 1:]
-        if not _is_protocol(proto):
+        if not is_protocol(proto):
             return None, None, None, None, None, request
     scheme: str | None = None
     host: str | None = None
@@ -148,7 +114,7 @@ def split_line(line: str) -> LineFields | None:
     >>> split_line('192.0.2.1:443 - - [12/Nov/2026:10:15:02 +0100]  "GET /x HTTP/1.1" 200 5 "-" "ua" "-"')[:9]
     ('192.0.2.1:443', '-', '12/Nov/2026:10:15:02 +0100', 'GET', None, None, '/x', 'HTTP/1.1', None)
     """
-    for blank in _OTHER_BLANKS:
+    for blank in OTHER_BLANKS:
         if blank in line:
             return None
     space = line.find(" ")
