@@ -59,7 +59,7 @@ def test_feature_commands_load_when_used():
 
 def test_ingest_does_not_load_the_graph_libraries():
     code = ("import sys; from zimgraph.cli import main; "
-            "print(sorted(m for m in ('pandas', 'polars', 'networkx') if m in sys.modules))")
+            "print(sorted(m for m in ('pandas', 'networkx', 'pyvis', 'neo4j') if m in sys.modules))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]"
 
