@@ -22,8 +22,8 @@ from zimgraph.ingest.case import Case
 from zimgraph.sources.registry import SOURCES, summary
 
 #: Feature commands live next to their library code, in the order of the pipeline; each is
-#: imported when it is used (their libraries load pandas, polars and networkx: half a second
-#: of start-up that 'zimgraph ingest' and 'zimgraph timeline' do not need).
+#: imported when it is used (their libraries load pandas, networkx, pyvis and neo4j: start-up
+#: that 'zimgraph ingest' and 'zimgraph timeline' do not need).
 LAZY_COMMANDS: dict[str, str] = {
     "graph": "zimgraph.graph.cli:graph",
     "hunt": "zimgraph.hunts.cli:hunt",

@@ -63,6 +63,14 @@ def sniff(line: str) -> bool:
 
 #: re.ASCII's \s besides the space: a line holding one goes to the regex
 OTHER_BLANKS: Final = ("\t", "\n", "\r", "\f", "\v")
+
+
+def has_other_blank(line: str) -> bool:
+    """Whether ``line`` holds a blank (re.ASCII's \\s) other than the space."""
+    for blank in OTHER_BLANKS:
+        if blank in line:
+            return True
+    return False
 #: request words already checked against LINE's classes (a handful per file)
 _METHODS_SEEN: Final[set[str]] = set()
 _PROTOCOLS_SEEN: Final[set[str]] = set()
@@ -104,7 +112,15 @@ LineFields = tuple[str, str, str, "str | None", "str | None", "str | None", "str
                    "str | None", "str | None", "str | None"]
 
 
-def _is_number(text: str, *, signed: bool) -> bool:
+def is_ncsa_time(ts: str) -> bool:
+    """Whether ``ts`` is the NCSA time group ``dd/MMM/yyyy:HH:mm:ss +zzzz`` (ASCII digits and letters)."""
+    return (len(ts) == 26 and ts.isascii() and ts[2] == "/" and ts[6] == "/" and ts[11] == ":"
+            and ts[14] == ":" and ts[17] == ":" and ts[20] == " " and (ts[21] == "+" or ts[21] == "-")
+            and ts[3:6].isalpha()
+            and (ts[0:2] + ts[7:11] + ts[12:14] + ts[15:17] + ts[18:20] + ts[22:26]).isdigit())
+
+
+def is_number(text: str, *, signed: bool) -> bool:
     """``-?\\d+`` (``signed``) or ``\\d+``, ASCII digits."""
     if signed and text.startswith("-"):
         text = text[1:]
@@ -121,9 +137,8 @@ def split_line(line: str) -> LineFields | None:
     >>> split_line('1.2.3.4 - - [30/Jun/2022:06:33:18 +0100] "GET /x HTTP/1.1" 200 5 "-" "ua" 7')[3:]
     ('GET', '/x', 'HTTP/1.1', None, '200', '5', '-', 'ua', '7')
     """
-    for blank in OTHER_BLANKS:
-        if blank in line:
-            return None
+    if has_other_blank(line):
+        return None
     dash = line.find(" - ")
     if dash < 1 or line[0] == " " or line[dash - 1] == " " or line[dash + 3:dash + 4] in (" ", ""):
         return None
@@ -131,10 +146,7 @@ def split_line(line: str) -> LineFields | None:
     if bracket < 0 or line[bracket - 1] == " ":
         return None
     ts = line[bracket + 2:bracket + 28]
-    if (len(ts) != 26 or not ts.isascii() or ts[2] != "/" or ts[6] != "/" or ts[11] != ":"
-            or ts[14] != ":" or ts[17] != ":" or ts[20] != " " or (ts[21] != "+" and ts[21] != "-")
-            or not ts[3:6].isalpha() or line[bracket + 28:bracket + 31] != '] "'
-            or not (ts[0:2] + ts[7:11] + ts[12:14] + ts[15:17] + ts[18:20] + ts[22:26]).isdigit()):
+    if not is_ncsa_time(ts) or line[bracket + 28:bracket + 31] != '] "':
         return None
     start = bracket + 31
     quote = line.find('"', start)
@@ -142,13 +154,13 @@ def split_line(line: str) -> LineFields | None:
         return None
     status_end = line.find(" ", quote + 2)
     status = line[quote + 2:status_end]
-    if status_end < 0 or (status != "-" and not _is_number(status, signed=True)):
+    if status_end < 0 or (status != "-" and not is_number(status, signed=True)):
         return None
     size_end = line.find(" ", status_end + 1)
     if size_end < 0:
         size_end = len(line)
     size = line[status_end + 1:size_end]
-    if size != "-" and not _is_number(size, signed=False):
+    if size != "-" and not is_number(size, signed=False):
         return None
     ref: str | None = None
     ua: str | None = None
@@ -162,7 +174,7 @@ def split_line(line: str) -> LineFields | None:
     number = tail.strip(" ")
     lat: str | None = None
     if number != "":
-        if not tail.startswith(" ") or not _is_number(number, signed=True):
+        if not tail.startswith(" ") or not is_number(number, signed=True):
             return None
         lat = number
     request = line[start:quote]

@@ -32,7 +32,8 @@ from typing import Final
 import re
 
 from zimgraph.normalize import is_ip
-from zimgraph.sources.access_log import OTHER_BLANKS, client_address, is_method, is_protocol, ncsa_ms, remember
+from zimgraph.sources.access_log import (client_address, has_other_blank, is_method, is_ncsa_time, is_number,
+                                         is_protocol, ncsa_ms, remember)
 from zimgraph.sources.base import BLANK, Ignored, ParseContext, ParseError
 
 NAME: Final = "nginx_access"
@@ -114,9 +115,8 @@ def split_line(line: str) -> LineFields | None:
     >>> split_line('192.0.2.1:443 - - [12/Nov/2026:10:15:02 +0100]  "GET /x HTTP/1.1" 200 5 "-" "ua" "-"')[:9]
     ('192.0.2.1:443', '-', '12/Nov/2026:10:15:02 +0100', 'GET', None, None, '/x', 'HTTP/1.1', None)
     """
-    for blank in OTHER_BLANKS:
-        if blank in line:
-            return None
+    if has_other_blank(line):
+        return None
     space = line.find(" ")
     addr = line[:space]
     if space < 1 or line[space:space + 3] != " - " or '"' in addr or not addr.isprintable():
@@ -125,21 +125,18 @@ def split_line(line: str) -> LineFields | None:
     if bracket < 0:
         return None
     ts = line[bracket + 2:bracket + 28]
-    if (len(ts) != 26 or not ts.isascii() or ts[2] != "/" or ts[6] != "/" or ts[11] != ":"
-            or ts[14] != ":" or ts[17] != ":" or ts[20] != " " or (ts[21] != "+" and ts[21] != "-")
-            or not ts[3:6].isalpha() or line[bracket + 28:bracket + 32] != ']  "'
-            or not (ts[0:2] + ts[7:11] + ts[12:14] + ts[15:17] + ts[18:20] + ts[22:26]).isdigit()):
+    if not is_ncsa_time(ts) or line[bracket + 28:bracket + 32] != ']  "':
         return None
     start = bracket + 32
     quote = line.find('"', start)
     if quote < 0 or line[quote + 1:quote + 2] != " " or line[quote + 5:quote + 6] != " ":
         return None
     status = line[quote + 2:quote + 5]
-    if not (status.isascii() and status.isdigit()):
+    if not is_number(status, signed=False):
         return None
     size_end = line.find(" ", quote + 6)
     size = line[quote + 6:size_end]
-    if (size_end < 0 or not size or (size != "-" and not (size.isascii() and size.isdigit()))
+    if (size_end < 0 or (size != "-" and not is_number(size, signed=False))
             or line[size_end + 1:size_end + 2] != '"'):
         return None
     ref_end = line.find('"', size_end + 2)
