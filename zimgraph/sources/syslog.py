@@ -140,28 +140,27 @@ def looks_like_syslog(line: str) -> bool:
     return bool(BSD_HEADER.match(line) or RFC3339_HEADER.match(line))
 
 
+def _same_second(last: tuple, fields: BsdFields) -> bool:
+    """Whether the header's (mon, day, time) text is that of the stamp remembered last."""
+    return last[2] == fields[2] and last[1] == fields[1] and last[0] == fields[0]
+
+
 def parse_header(line: str, ctx: ParseContext) -> SyslogHeader:
     """Split a syslog line into its header and message; raises ParseError if it is not one."""
+    state = ctx.state
+    last: tuple | None = state.get(_LAST_STAMP)
     fields = _split_bsd(line)
-    if fields is not None:
-        mon, day, t = fields[0], fields[1], fields[2]
-        last = ctx.state.get(_LAST_STAMP)
-        if last is not None and last[2] == t and last[1] == day and last[0] == mon:
-            ts = last[3]                    # same second as the line before: same result
-            ctx.clock.prev_ms = ts          # (and the same, already checked, digits)
-            return SyslogHeader(ts, fields[3], fields[4], fields[5], fields[6])
-        if not _stamp_digits(day, t):
-            fields = None
+    if fields is not None and not ((last is not None and _same_second(last, fields))
+                                   or _stamp_digits(fields[1], fields[2])):
+        fields = None                       # digits the positional read does not take: the regex decides
     if fields is None:
         m = BSD_HEADER.match(line)
         if m is not None:
             fields = (m["mon"], m["day"], m["time"], m["host"], m["prog"], m["pid"], m["msg"])
     if fields is not None:
         mon, day, t, host, program, pid, message = fields
-        state = ctx.state
-        last = state.get(_LAST_STAMP)
-        if last is not None and last[2] == t and last[1] == day and last[0] == mon:
-            ts = last[3]
+        if last is not None and _same_second(last, fields):
+            ts = last[3]                    # same second as the line before: same result
             ctx.clock.prev_ms = ts
             return SyslogHeader(ts, host, program, pid, message)
         if last is not None:
