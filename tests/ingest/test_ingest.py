@@ -4,7 +4,9 @@ import datetime as dt
 import gzip
 import hashlib
 import json
+import multiprocessing as mp
 import os
+from concurrent.futures import ProcessPoolExecutor
 
 import pandas as pd
 import pytest
@@ -181,12 +183,26 @@ def test_binary_and_latin1_lines_rejected_or_decoded_with_file_and_line(collecti
 def test_worker_pool_gives_the_same_case_as_one_process(collection, tmp_path, monkeypatch):
     ingest([str(collection)], str(tmp_path / "one"), default_zone="Europe/Paris", workers=1)
     monkeypatch.setattr(run_module, "IN_PROCESS_BYTES", 0)
+    for name in run_module.WORKER_ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
     ticks = []
     ingest([str(collection)], str(tmp_path / "pool"), default_zone="Europe/Paris", workers=2,
            progress=lambda lines, raw: ticks.append(lines))
     one, pool = load_events(tmp_path / "one"), load_events(tmp_path / "pool")
     pd.testing.assert_frame_equal(one.drop(columns="file"), pool.drop(columns="file"))
     assert sum(ticks) == sum(f["lines_read"] for f in Case(tmp_path / "pool").manifest()["files"])
+    # the workers' settings stay out of the caller's environment
+    assert not set(run_module.WORKER_ENVIRONMENT) & set(os.environ)
+
+
+def test_workers_get_their_environment_and_the_caller_keeps_its_own(monkeypatch):
+    monkeypatch.delenv("POLARS_MAX_THREADS", raising=False)
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "3")          # a caller's own value wins
+    with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("spawn")) as pool:
+        with run_module._worker_environment():
+            seen = [pool.submit(os.getenv, name) for name in ("POLARS_MAX_THREADS", "OPENBLAS_NUM_THREADS")]
+        assert [future.result() for future in seen] == ["1", "3"]
+    assert "POLARS_MAX_THREADS" not in os.environ and os.environ["OPENBLAS_NUM_THREADS"] == "3"
 
 
 def test_missing_path_is_a_clear_error(tmp_path):

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import multiprocessing as mp
@@ -12,7 +13,7 @@ import os
 import queue as queue_module
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Final, Iterator
 
 from zimgraph import __version__
 from zimgraph.clock import get_zone
@@ -216,21 +217,13 @@ def _run_tasks(tasks: list[FileTask], *, workers: int | None,
         return [parse_file(task, progress=progress) for task in tasks]
     # biggest first (compressed files weigh more) so the cores finish together
     order = sorted(range(len(tasks)), key=lambda i: -_weight(tasks[i]))
-    # spawn, not fork: polars and pyarrow run thread pools, and forking a process that has
-    # threads can deadlock the child. Workers are processes, so they need no threads of their
-    # own: numpy (imported by pyarrow) would also start an OpenBLAS thread that only spins.
-    os.environ.setdefault("POLARS_MAX_THREADS", "1")
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    # A worker frees and re-grows half-megabyte column lists every batch; glibc would map and
-    # unmap each one (page faults, zeroed pages: a fifth of the workers' system time).
-    os.environ.setdefault("MALLOC_MMAP_THRESHOLD_", str(64 << 20))
-    os.environ.setdefault("MALLOC_TRIM_THRESHOLD_", str(256 << 20))
     context = mp.get_context("spawn")
     progress_queue = context.Queue()
     results: dict[int, FileResult] = {}
     with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context,
                              initializer=_init_worker, initargs=(progress_queue,)) as pool:
-        futures = {pool.submit(_parse_in_worker, tasks[i]): i for i in order}
+        with _worker_environment():     # workers are spawned (and read it) as tasks are submitted
+            futures = {pool.submit(_parse_in_worker, tasks[i]): i for i in order}
         pending = set(futures)
         while pending:
             done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
@@ -239,6 +232,34 @@ def _run_tasks(tasks: list[FileTask], *, workers: int | None,
                 results[futures[future]] = future.result()
         _drain(progress_queue, progress)
     return [results[i] for i in range(len(tasks))]
+
+
+#: set for the worker processes only (spawn, not fork: polars and pyarrow run thread pools,
+#: and forking a process that has threads can deadlock the child). Workers are processes, so
+#: they need no threads of their own: numpy (imported by pyarrow) would also start an
+#: OpenBLAS thread that only spins. A worker frees and re-grows half-megabyte column lists
+#: every batch; glibc would map and unmap each one (page faults, zeroed pages: a fifth of the
+#: workers' system time), hence the malloc thresholds (read by glibc at process start).
+WORKER_ENVIRONMENT: Final = {
+    "POLARS_MAX_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MALLOC_MMAP_THRESHOLD_": str(64 << 20),
+    "MALLOC_TRIM_THRESHOLD_": str(256 << 20),
+}
+
+
+@contextlib.contextmanager
+def _worker_environment() -> Iterator[None]:
+    """WORKER_ENVIRONMENT (where the caller has not set a value) while workers are spawned;
+    the caller's environment is as it was afterwards."""
+    added = [name for name in WORKER_ENVIRONMENT if name not in os.environ]
+    for name in added:
+        os.environ[name] = WORKER_ENVIRONMENT[name]
+    try:
+        yield
+    finally:
+        for name in added:
+            os.environ.pop(name, None)
 
 
 def _weight(task: FileTask) -> int:
