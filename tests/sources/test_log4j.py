@@ -25,6 +25,36 @@ def test_key_order_does_not_matter():
     assert a == b
 
 
+def _split_context(block: str) -> dict[str, str] | None:
+    """The context block read with split/partition (the definition the fast path mirrors);
+    None where parse_context falls back to the regex (odd items, repeated keys, escapes)."""
+    if ";;" in block:
+        return None
+    context: dict[str, str] = {}
+    for item in block.split(";"):
+        if not item:
+            continue
+        key, equals, value = item.partition("=")
+        if not equals or key in context:
+            return None
+        context[key] = value
+    return context
+
+
+@given(st.lists(st.tuples(st.sampled_from(["name", "ua", "ip", "oip", "", " ", "a=b", "mid"]),
+                          st.text(alphabet="ab=; ,()", max_size=6)), max_size=6),
+       st.booleans())
+def test_context_read_by_position_equals_split_and_partition(pairs, trailing):
+    block = ";".join(f"{k}={v}" if k else v for k, v in pairs) + (";" if trailing else "")
+    expected = _split_context(block)
+    if expected is None:
+        expected = log4j._first_wins(
+            log4j.CONTEXT_PAIR.findall(block) if ";;" in block else log4j.SIMPLE_CONTEXT_PAIR.findall(block))
+        if ";;" in block:
+            expected = {k: v.replace(";;", ";") for k, v in expected.items()}
+    assert log4j.parse_context(block) == expected
+
+
 def test_ua_containing_dash_separator_is_not_split_early():
     rec = log4j.parse_record(
         "2017-10-25 00:00:04,365 INFO  [qtp649734728-21794:http://server1.mydomain.com/service/soap/SearchRequest] "

@@ -90,15 +90,25 @@ def parse_context(block: str) -> dict[str, str]:
     {'name': 'a@b', 'ua': 'X (A; B)', 'mid': '3'}
     """
     if ";;" not in block:
-        # no escapes: a value cannot contain ';', so no key can be smuggled in
+        # no escapes: a value cannot contain ';', so no key can be smuggled in. Read by
+        # position (as block.split(";") and item.partition("=") would, without the
+        # intermediate strings: this runs for every mailbox, sync and audit record)
         context: dict[str, str] = {}
-        for item in block.split(";"):
-            if not item:
-                continue
-            key, equals, value = item.partition("=")
-            if not equals or key in context:
-                return _first_wins(SIMPLE_CONTEXT_PAIR.findall(block))   # odd or repeated keys
-            context[key] = value
+        start = 0
+        end = len(block)
+        while start < end:
+            semi = block.find(";", start)
+            if semi < 0:
+                semi = end
+            if semi > start:
+                equals = block.find("=", start, semi)
+                if equals < 0:
+                    return _first_wins(SIMPLE_CONTEXT_PAIR.findall(block))   # odd item
+                key = block[start:equals]
+                if key in context:
+                    return _first_wins(SIMPLE_CONTEXT_PAIR.findall(block))   # repeated key
+                context[key] = block[equals + 1:semi]
+            start = semi + 1
         return context
     pairs: dict[str, str] = {}
     for key, value in CONTEXT_PAIR.findall(block):
