@@ -17,10 +17,7 @@ import json
 import os
 from pathlib import Path
 
-import pyarrow as pa
-
 from zimgraph import __version__
-from zimgraph.events import SCHEMA
 
 MANIFEST_VERSION = 1
 
@@ -95,7 +92,9 @@ class Case:
     # --- events -----------------------------------------------------------------------
     def events_dataset(self):
         """The events as a pyarrow Dataset over the Parquet parts (nothing loaded yet)."""
-        import pyarrow.dataset as ds   # imported here: workers never need it
+        import pyarrow as pa            # imported here: planning an ingest does not need Arrow
+        import pyarrow.dataset as ds
+        from zimgraph.events import SCHEMA
         parts = sorted(self.events_dir.glob("*.parquet"))
         if not parts:
             return ds.dataset(pa.table({n: pa.array([], t) for n, t in zip(SCHEMA.names, SCHEMA.types)}))

@@ -19,7 +19,7 @@ from zimgraph import __version__
 from zimgraph.clock import get_zone
 from zimgraph.ingest.case import Case
 from zimgraph.ingest.discover import EvidenceFile, discover, year_reference
-from zimgraph.ingest.worker import FileResult, FileTask, parse_file
+from zimgraph.ingest.task import FileResult, FileTask
 from zimgraph.sources.registry import SOURCES
 
 #: below this much raw evidence the pool's start-up costs more than it saves
@@ -204,6 +204,7 @@ def _pool_progress(lines: int, raw_bytes: int) -> None:
 
 
 def _parse_in_worker(task: FileTask) -> FileResult:
+    from zimgraph.ingest.worker import parse_file    # Arrow and polars: in the workers only
     return parse_file(task, progress=_pool_progress)
 
 
@@ -214,6 +215,7 @@ def _run_tasks(tasks: list[FileTask], *, workers: int | None,
     total = sum(os.path.getsize(t.path) for t in tasks)
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(tasks) == 1 or total < IN_PROCESS_BYTES:
+        from zimgraph.ingest.worker import parse_file
         return [parse_file(task, progress=progress) for task in tasks]
     # biggest first (compressed files weigh more) so the cores finish together
     order = sorted(range(len(tasks)), key=lambda i: -_weight(tasks[i]))

@@ -12,7 +12,6 @@ import datetime as dt
 import gc
 import json
 from collections import Counter
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -24,6 +23,7 @@ from zimgraph.events import COLUMNS, SCHEMA
 from zimgraph.ingest.framing import frame_records
 from zimgraph.ingest.loop import RecordLoop
 from zimgraph.ingest.reader import REJECT_TEXT_CHARS, EvidenceError, EvidenceReader
+from zimgraph.ingest.task import FileResult, FileTask
 from zimgraph.sources.registry import SOURCES
 from zimgraph.sources.base import ParseContext
 
@@ -39,52 +39,6 @@ UNIQUE_COLUMNS = {"ts", "line", "lines", "client_port", "message_id", "queue_id"
                   "amavis_id", "mail_id", "soap_id", "sha1"}
 DICTIONARY_COLUMNS = [name for name in SCHEMA.names if name not in UNIQUE_COLUMNS]
 PROGRESS_EVERY_LINES = 50_000
-
-
-@dataclass
-class FileTask:
-    """What a worker needs to parse one file (plain data: it crosses process boundaries)."""
-    path: str                 # as given / found
-    display_path: str         # the 'file' column value
-    node: str
-    source: str
-    zone: str
-    year_reference: str       # ISO date used to infer syslog years
-    year_basis: str           # human sentence: where the reference date comes from
-    forced_year: int | None
-    part_path: str            # Parquet part to write
-    rejects_path: str         # JSONL rejects part to write
-
-
-@dataclass
-class FileResult:
-    path: str
-    node: str
-    source: str
-    sha256: str | None = None
-    size: int = 0
-    compression: str | None = None
-    bytes_decompressed: int = 0
-    lines_read: int = 0
-    lines_parsed: int = 0
-    lines_ignored: int = 0
-    ignored_by_reason: dict = field(default_factory=dict)
-    lines_rejected: int = 0
-    rejected_by_reason: dict = field(default_factory=dict)
-    events: int = 0
-    first_ts: str | None = None
-    last_ts: str | None = None
-    latin1_lines: int = 0
-    ambiguous_dst_records: int = 0
-    nonexistent_dst_records: int = 0
-    first_year: int | None = None
-    year_rollovers: int = 0
-    gzip_mtime: str | None = None
-    error: str | None = None
-    parser_errors: int = 0
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def events_table(columns: dict[str, list], line: list[int], lines: list[int], *,
