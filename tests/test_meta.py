@@ -90,7 +90,9 @@ def test_every_command_help_ends_with_an_example():
     from click.testing import CliRunner
 
     def walk(group, prefix):
-        for name, command in group.commands.items():
+        # list_commands/get_command, not .commands: feature commands load on first use
+        for name in group.list_commands(None):
+            command = group.get_command(None, name)
             if isinstance(command, click.Group):
                 yield from walk(command, prefix + [name])
             else:
