@@ -208,34 +208,6 @@ def _parse_in_worker(task: FileTask) -> FileResult:
     return parse_file(task, progress=_pool_progress)
 
 
-def _run_tasks(tasks: list[FileTask], *, workers: int | None,
-               progress: ProgressHook | None) -> list[FileResult]:
-    if not tasks:
-        return []
-    total = sum(os.path.getsize(t.path) for t in tasks)
-    workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(tasks) == 1 or total < IN_PROCESS_BYTES:
-        from zimgraph.ingest.worker import parse_file
-        return [parse_file(task, progress=progress) for task in tasks]
-    # biggest first (compressed files weigh more) so the cores finish together
-    order = sorted(range(len(tasks)), key=lambda i: -_weight(tasks[i]))
-    context = mp.get_context("spawn")
-    progress_queue = context.Queue()
-    results: dict[int, FileResult] = {}
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context,
-                             initializer=_init_worker, initargs=(progress_queue,)) as pool:
-        with _worker_environment():     # workers are spawned (and read it) as tasks are submitted
-            futures = {pool.submit(_parse_in_worker, tasks[i]): i for i in order}
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-            _drain(progress_queue, progress)
-            for future in done:
-                results[futures[future]] = future.result()
-        _drain(progress_queue, progress)
-    return [results[i] for i in range(len(tasks))]
-
-
 #: set for the worker processes only (spawn, not fork: polars and pyarrow run thread pools,
 #: and forking a process that has threads can deadlock the child). Workers are processes, so
 #: they need no threads of their own: numpy (imported by pyarrow) would also start an
@@ -262,6 +234,34 @@ def _worker_environment() -> Iterator[None]:
     finally:
         for name in added:
             os.environ.pop(name, None)
+
+
+def _run_tasks(tasks: list[FileTask], *, workers: int | None,
+               progress: ProgressHook | None) -> list[FileResult]:
+    if not tasks:
+        return []
+    total = sum(os.path.getsize(t.path) for t in tasks)
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(tasks) == 1 or total < IN_PROCESS_BYTES:
+        from zimgraph.ingest.worker import parse_file
+        return [parse_file(task, progress=progress) for task in tasks]
+    # biggest first (compressed files weigh more) so the cores finish together
+    order = sorted(range(len(tasks)), key=lambda i: -_weight(tasks[i]))
+    context = mp.get_context("spawn")
+    progress_queue = context.Queue()
+    results: dict[int, FileResult] = {}
+    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context,
+                             initializer=_init_worker, initargs=(progress_queue,)) as pool:
+        with _worker_environment():     # workers are spawned (and read it) as tasks are submitted
+            futures = {pool.submit(_parse_in_worker, tasks[i]): i for i in order}
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            _drain(progress_queue, progress)
+            for future in done:
+                results[futures[future]] = future.result()
+        _drain(progress_queue, progress)
+    return [results[i] for i in range(len(tasks))]
 
 
 def _weight(task: FileTask) -> int:
