@@ -49,18 +49,15 @@ def events_table(columns: dict[str, list], line: list[int], lines: list[int], *,
     <pyarrow.Int64Scalar: 7>
     """
     n = len(line)
+    constants = {"node": node, "source": source, "file": file}
     arrays = []
     for name in SCHEMA.names:
         typ = COLUMNS[name][0]
         values = columns.get(name)
         if values is not None:
             arrays.append(_column_array(name, values, typ))
-        elif name == "node":
-            arrays.append(pa.repeat(pa.scalar(node, typ), n))
-        elif name == "source":
-            arrays.append(pa.repeat(pa.scalar(source, typ), n))
-        elif name == "file":
-            arrays.append(pa.repeat(pa.scalar(file, typ), n))
+        elif name in constants:
+            arrays.append(pa.repeat(pa.scalar(constants[name], typ), n))
         elif name == "line":
             arrays.append(pa.array(line, typ))
         elif name == "lines":

@@ -102,11 +102,9 @@ def parse_context(block: str) -> dict[str, str]:
                 semi = end
             if semi > start:
                 equals = block.find("=", start, semi)
-                if equals < 0:
-                    return _first_wins(SIMPLE_CONTEXT_PAIR.findall(block))   # odd item
                 key = block[start:equals]
-                if key in context:
-                    return _first_wins(SIMPLE_CONTEXT_PAIR.findall(block))   # repeated key
+                if equals < 0 or key in context:      # an item without '=', or a repeated key
+                    return _first_wins(SIMPLE_CONTEXT_PAIR.findall(block))
                 context[key] = block[equals + 1:semi]
             start = semi + 1
         return context
